@@ -1,0 +1,39 @@
+"""Recruiters: licensed agencies, deceptive fronts of gangs, informal acquaintances and returnees."""
+
+from __future__ import annotations
+
+import mesa
+
+KINDS = ("licensed", "deceptive", "informal")
+
+
+class Recruiter(mesa.Agent):
+    """A recruiter in one source region. ``gang`` is set for those who work for organised crime."""
+
+    def __init__(self, model, kind: int, region: int, reach: float, gang=None):
+        super().__init__(model)
+        self.rid = len(model.recruiter_list)
+        model.recruiter_list.append(self)
+        self.kind = kind
+        self.region = region
+        self.reach = reach  # real persons contacted per month
+        self.gang = gang
+        self.exposure = 0.0  # what the police could learn about the recruiter
+        self.recruits = 0.0  # real persons delivered this month
+        self.months_active = 0
+        if gang is not None:
+            gang.recruiters.append(self)
+
+    @property
+    def deceptive(self) -> bool:
+        return self.gang is not None
+
+    def step(self) -> None:
+        self.months_active += 1
+        self.exposure += self.model.params.recruitment.exposure_per_recruit * self.recruits
+
+    def leave(self) -> None:
+        """Stop recruiting (convicted, or the gang broke up)."""
+        if self.gang is not None and self in self.gang.recruiters:
+            self.gang.recruiters.remove(self)
+        self.remove()

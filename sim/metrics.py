@@ -1,0 +1,104 @@
+"""Recording a month (step 11): one pass over the persons counts what the outputs need.
+
+The row's columns are declared in ``sim.outputs``; this module fills them. Counts are converted to
+real persons here (times ``scale``), and nowhere else.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from .economy import LABOUR, SEXUAL
+from .outputs import NAMES
+from .population import RETIRE_AGE_MONTHS, SEXUAL_BOUND, WORK_AGE_MONTHS, Population, Status
+
+_HOME_MAX = np.uint8(Status.INACTIVE)
+_EMP = np.uint8(Status.EMPLOYED)
+_UNEMP = np.uint8(Status.UNEMPLOYED)
+YOUTH_MONTHS = 25 * 12
+
+
+@nb.njit(cache=True)
+def _census(n, status, birth, region, edu, month, n_regions):
+    """Counts over residents: by status, by broad age group, labour market by region and age group."""
+    by_status = np.zeros(9, dtype=np.int64)
+    ages = np.zeros(3, dtype=np.int64)  # 0-14, 15-64, 65+
+    labour = np.zeros((n_regions, 2, 3), dtype=np.int64)  # employed, unemployed, unemployed tertiary
+    residents = np.zeros(n_regions, dtype=np.int64)
+    for i in range(n):
+        s = status[i]
+        by_status[s] += 1
+        if s > _HOME_MAX:
+            continue
+        r = region[i]
+        residents[r] += 1
+        age = month - birth[i]
+        if age < WORK_AGE_MONTHS:
+            ages[0] += 1
+        elif age < RETIRE_AGE_MONTHS:
+            ages[1] += 1
+            y = 1 if age < YOUTH_MONTHS else 0
+            if s == _EMP:
+                labour[r, y, 0] += 1
+            elif s == _UNEMP:
+                labour[r, y, 1] += 1
+                if edu[i] == 2:
+                    labour[r, y, 2] += 1
+        else:
+            ages[2] += 1
+    return by_status, ages, labour, residents
+
+
+def census(model) -> dict:
+    """State at the end of the month, stored on the model for next month's rules, and as a row."""
+    pop: Population = model.pop
+    sc = model.params
+    pop.refresh_abroad()
+    by_status, ages, labour, residents = _census(
+        pop.n, pop.status, pop.birth, pop.region, pop.edu, model.month, len(sc.regions)
+    )
+    model.labour_counts = labour
+    model.residents_by_region = residents
+    # victims held (exploited or in transit) by destination and type, in person-agents
+    ids = pop.abroad_ids
+    st = pop.status[ids]
+    v = ids[(st == Status.SEXUAL) | (st == Status.LABOUR) | (st == Status.TRANSIT)]
+    vs = pop.status[v]
+    sexual = (vs == Status.SEXUAL) | ((vs == Status.TRANSIT) & ((pop.flags[v] & SEXUAL_BOUND) > 0))
+    cell = pop.dest[v].astype(np.int64) * 2 + np.where(sexual, SEXUAL, LABOUR)
+    n_dest = len(sc.destinations)
+    model.victims_held = np.bincount(cell, minlength=2 * n_dest).reshape(n_dest, 2).astype(np.float64)
+    exploited = v[vs == Status.SEXUAL]
+    troops = model.ctx.troops if model.ctx is not None else np.zeros(n_dest)
+    peacekeeping = int((troops[pop.dest[exploited]] > 0).sum())
+    return {"by_status": by_status, "ages": ages, "labour": labour, "peacekeeping": peacekeeping}
+
+
+def record(model, counts: dict) -> dict:
+    """The output row of the current month."""
+    c = census(model)
+    s, a, lab = c["by_status"], c["ages"], c["labour"]
+    scale = model.params.scale
+    row = dict.fromkeys(NAMES, 0.0)
+    row["month"] = model.month
+    row["date"] = model.params.date(model.month)
+    for name, value in counts.items():
+        if not name.startswith("_"):
+            row[name] = value * scale
+    row["population_home"] = int(s[: Status.INACTIVE + 1].sum()) * scale
+    row["abroad_legal"] = int(s[Status.ABROAD_LEGAL]) * scale
+    row["abroad_irregular"] = int(s[Status.ABROAD_IRREGULAR]) * scale
+    row["in_transit"] = int(s[Status.TRANSIT]) * scale
+    row["victims_sexual"] = int(s[Status.SEXUAL]) * scale
+    row["victims_labour"] = int(s[Status.LABOUR]) * scale
+    row["victims_peacekeeping"] = c["peacekeeping"] * scale
+    row["working_age_share"] = a[1] / max(1, a.sum())
+    row["old_age_dependency_ratio"] = a[2] / max(1, a[1])
+    emp, unemp = lab[..., 0].sum(), lab[..., 1].sum()
+    row["unemployment_rate"] = unemp / max(1, emp + unemp)
+    left = counts.get("emigrants_legal", 0) + counts.get("emigrants_irregular", 0) + counts.get("trafficked", 0)
+    row["emigrants_tertiary_share"] = counts.get("_emigrants_tertiary", 0) / left if left else 0.0
+    row["emigrants_female_share"] = counts.get("_emigrants_female", 0) / left if left else 0.0
+    row.update(model.actor_row())
+    return row

@@ -1,0 +1,78 @@
+"""The outputs of a run, declared once: the recorder, the CSV header, the plots and the docs read this.
+
+``kind`` says how a column aggregates over a run: a ``flow`` is counted in the month it happens (sum it
+over months), a ``stock`` is the state at the end of the month (take its last value), a ``ratio`` is a
+state that is not a count. Counts are in real persons (person-agents times ``scale``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Output:
+    name: str
+    unit: str
+    kind: str  # "flow", "stock", "ratio" or "label"
+    description: str
+
+
+OUTPUTS: tuple[Output, ...] = (
+    Output("month", "index", "label", "month index: 0 is the initial state, 1 the first simulated month"),
+    Output("date", "YYYY-MM", "label", "calendar month"),
+    # population at home
+    Output("population_home", "persons", "stock", "residents of the source country"),
+    Output("births", "persons", "flow", "births to women living at home"),
+    Output("deaths_home", "persons", "flow", "deaths of residents"),
+    Output("working_age_share", "share", "ratio", "share of residents aged 15-64"),
+    Output("old_age_dependency_ratio", "ratio", "ratio", "residents aged 65+ per resident aged 15-64"),
+    Output("unemployment_rate", "share", "ratio", "unemployed among residents in the labour force"),
+    # outflows and returns
+    Output("emigrants_legal", "persons", "flow", "residents who left with a legal work permit"),
+    Output("emigrants_irregular", "persons", "flow", "residents who left without a permit"),
+    Output("trafficked", "persons", "flow", "residents who left with a deceptive recruiter (true victims)"),
+    Output("returns", "persons", "flow", "persons who came back home (from any status abroad)"),
+    Output("emigrants_tertiary_share", "share", "ratio", "share of tertiary educated among this month's emigrants"),
+    Output("emigrants_female_share", "share", "ratio", "share of women among this month's emigrants"),
+    # stock abroad
+    Output("abroad_legal", "persons", "stock", "legal migrants abroad"),
+    Output("abroad_irregular", "persons", "stock", "irregular migrants abroad (including former victims who stay)"),
+    Output("in_transit", "persons", "stock", "trafficking victims on their way to a destination"),
+    Output("victims_sexual", "persons", "stock", "true victims in sexual exploitation"),
+    Output("victims_labour", "persons", "stock", "true victims in forced labour"),
+    Output("victims_peacekeeping", "persons", "stock", "true victims in sexual exploitation at destinations with troops"),
+    Output("deaths_abroad", "persons", "flow", "deaths of persons abroad or in transit"),
+    # victims' exits and detection
+    Output("victims_identified", "persons", "flow", "victims identified by police or services (detected victims)"),
+    Output("interdicted", "persons", "flow", "victims stopped at the border and sent home"),
+    Output("rescued", "persons", "flow", "victims freed by police raids"),
+    Output("escaped", "persons", "flow", "victims who escaped"),
+    Output("released", "persons", "flow", "victims released by their exploiters"),
+    Output("retrafficked", "persons", "flow", "former victims trafficked again"),
+    # crime and enforcement (real counts: recruiters, gangs and police are not scaled)
+    Output("recruiters_active", "recruiters", "stock", "active recruiters of all kinds"),
+    Output("recruiters_deceptive", "recruiters", "stock", "active recruiters working for gangs"),
+    Output("gangs_active", "gangs", "stock", "active organised-crime groups"),
+    Output("gang_revenue_usd", "USD", "flow", "gangs' revenue from exploitation and contraband"),
+    Output("bribes_usd", "USD", "flow", "bribes paid to officials"),
+    Output("officials_corrupted", "officials", "stock", "officials kept on gangs' payrolls by this month's bribes"),
+    Output("arrests", "persons", "flow", "recruiters and gang members arrested"),
+    Output("prosecutions", "persons", "flow", "prosecutions started"),
+    Output("convictions", "persons", "flow", "convictions"),
+    Output("police_integrity", "0-1", "ratio", "mean integrity of police units"),
+)
+
+NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
+FLOWS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind == "flow")
+STOCKS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind in ("stock", "ratio"))
+BY_NAME = {o.name: o for o in OUTPUTS}
+
+
+def summarise(df) -> dict[str, float]:
+    """One number per output for a run: flows summed over the months, stocks and ratios at the end."""
+    body = df[df["month"] > 0]
+    out = {f"{n}": float(body[n].sum()) for n in FLOWS}
+    last = df.iloc[-1]
+    out.update({n: float(last[n]) for n in STOCKS})
+    return out

@@ -1,0 +1,89 @@
+"""Counter-based random numbers: one independent draw per (decision, month, person).
+
+Every random decision about a person is a pure function of the run's seed, the decision's name,
+the month and the person's id (its slot in the population arrays). A draw therefore does not depend on
+how many other persons draw in the same month, so two scenarios run with the same seed share every
+draw that their rules do not touch (common random numbers). This is the idea Starsim implements with
+one random stream per decision and per agent slot (Cherrington et al., arXiv 2409.02086); here the
+draw is a hash (SplitMix64 finaliser), so a rare decision costs only as many draws as persons
+concerned, never one per person in the population.
+
+The few strategic agents (recruiters, gangs, police units) use ordinary numpy Generators, one per
+process, spawned from the same seed (``process_rng``).
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numba as nb
+import numpy as np
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_M1 = np.uint64(0xBF58476D1CE4E5B9)
+_M2 = np.uint64(0x94D049BB133111EB)
+_S30 = np.uint64(30)
+_S27 = np.uint64(27)
+_S31 = np.uint64(31)
+_S11 = np.uint64(11)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@nb.njit(inline="always", cache=True)
+def _mix(z):
+    z = (z ^ (z >> _S30)) * _M1
+    z = (z ^ (z >> _S27)) * _M2
+    return z ^ (z >> _S31)
+
+
+@nb.njit(inline="always", cache=True)
+def u01(key, month, uid):
+    """Uniform draw in [0, 1) for decision ``key`` in ``month`` for person ``uid``."""
+    z = _mix(np.uint64(key) + _GOLDEN * np.uint64(month + 1))
+    z = _mix(z ^ (np.uint64(uid) * _GOLDEN))
+    return np.float64(z >> _S11) * _TO_UNIT
+
+
+@nb.njit(cache=True)
+def uniforms(key, month, uids):
+    """Uniform draws for the persons ``uids`` (array) in one decision and month."""
+    out = np.empty(uids.shape[0], dtype=np.float64)
+    for i in range(uids.shape[0]):
+        out[i] = u01(key, month, uids[i])
+    return out
+
+
+def _mix_int(z: int) -> int:
+    """The SplitMix64 finaliser on a Python int (same as ``_mix``)."""
+    mask = (1 << 64) - 1
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+    return z ^ (z >> 31)
+
+
+def decision_key(seed: int, name: str) -> np.uint64:
+    """The key of a named decision (e.g. ``"labour.job_loss"``) in a run with ``seed``."""
+    return np.uint64(_mix_int((int(seed) & 0xFFFFFFFF) << 32 | zlib.crc32(name.encode())))
+
+
+class Keys:
+    """Decision keys of one run, created on first use: ``keys["transit.interdiction"]``."""
+
+    def __init__(self, seed: int):
+        self.seed = int(seed)
+        self._keys: dict[str, np.uint64] = {}
+
+    def __getitem__(self, name: str) -> np.uint64:
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = decision_key(self.seed, name)
+        return key
+
+    def draw(self, name: str, month: int, uids: np.ndarray) -> np.ndarray:
+        """Uniform draws in [0, 1) for ``uids`` in decision ``name`` and ``month``."""
+        return uniforms(self[name], month, uids.astype(np.int64, copy=False))
+
+
+def process_rng(seed: int, process: str) -> np.random.Generator:
+    """A numpy Generator for one process's strategic agents, spawned from the run's seed."""
+    return np.random.default_rng([int(seed), zlib.crc32(process.encode())])

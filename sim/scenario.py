@@ -1,0 +1,669 @@
+"""Scenario files: the parameters of one run, declared once, validated on load.
+
+A scenario is a TOML file. Every parameter below carries its type, allowed range, unit, a one-line
+description and a source (a key of ``sim.sources.SOURCES`` or "assumption"); ``docs/ODD.md`` prints
+them all. A scenario may ``extends = "baseline.toml"`` (relative to its own folder) and override a few
+values: tables merge key by key, any other value (numbers, strings, arrays) replaces the parent's.
+
+Conventions that keep one scenario valid for a small or a large source country:
+- counts of people that belong to markets and institutions (legal permits, demand for victims,
+  recruiters, gangs) are given per 100,000 residents of the source country at the start;
+- time paths are arrays of ``[year, value]`` pairs, interpolated linearly and held constant beyond
+  their ends (``2004.5`` is the start of July 2004);
+- months are counted from the start: month 1 is the first simulated month (January 2000 in the
+  baseline). Interventions take ``start_month`` and ``end_month`` either as that index or as a
+  ``"YYYY-MM"`` date.
+
+``load_scenario`` returns a validated ``Scenario`` or raises ``ScenarioError`` listing every problem
+as ``FILE: dotted.key: what is wrong``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
+
+from .sources import SOURCES
+
+# ---------------------------------------------------------------------------------------------------
+# Field helpers: every parameter is declared with unit, range, description and source, once.
+
+
+def P(default: Any, unit: str, lo: float | None, hi: float | None, desc: str, source: str = "assumption"):
+    """A scalar parameter with its unit, allowed range [lo, hi], description and source."""
+    assert source in SOURCES, source
+    return Field(
+        default,
+        ge=lo,
+        le=hi,
+        description=desc,
+        json_schema_extra={"unit": unit, "source": source, "range": [lo, hi]},
+    )
+
+
+def _sorted_years(path: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    years = [y for y, _ in path]
+    if years != sorted(years):
+        raise ValueError("years must be in ascending order")
+    return path
+
+
+def PathOf(lo: float, hi: float, min_len: int = 1):
+    """Type of a time path: ``[[year, value], ...]`` with values in [lo, hi]."""
+    year = Annotated[float, Field(ge=1900, le=2300)]
+    value = Annotated[float, Field(ge=lo, le=hi)]
+    return Annotated[list[tuple[year, value]], Field(min_length=min_len), AfterValidator(_sorted_years)]
+
+
+def T(default: Any, unit: str, lo: float, hi: float, desc: str, source: str = "assumption"):
+    """A time-path parameter (see ``PathOf``)."""
+    assert source in SOURCES, source
+    return Field(
+        default,
+        description=desc,
+        json_schema_extra={"unit": unit, "source": source, "range": [lo, hi], "path": True},
+    )
+
+
+class Block(BaseModel):
+    """A table of parameters: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+MonthRef = Union[Annotated[int, Field(ge=1)], Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")]]
+
+# ---------------------------------------------------------------------------------------------------
+# Source economy and its people.
+
+UKRAINE_2000_AGE_SHARES = [
+    0.049, 0.060, 0.075, 0.075, 0.071, 0.067, 0.067, 0.074, 0.079,
+    0.071, 0.059, 0.053, 0.061, 0.052, 0.045, 0.025, 0.011, 0.006,
+]  # fmt: skip  (0-14: 18.4%, 15-64: 67.7%, 65+: 13.9%, as the CIA's 1999 estimate; the split within is assumed)
+
+
+class PopulationParams(Block):
+    size: int = P(4_000_000, "persons", 1_000, 200_000_000, "residents of the source country at the start")
+    age_shares: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        UKRAINE_2000_AGE_SHARES,
+        min_length=18,
+        max_length=18,
+        description="share of residents by five-year age group 0-4, 5-9, ..., 80-84, 85-89 at the start (normalised)",
+        json_schema_extra={"unit": "share", "source": "CIA", "range": [0, 1]},
+    )
+    male_share: float = P(0.463, "share", 0.3, 0.7, "share of men among residents at the start")
+    secondary_share: float = P(0.60, "share", 0, 1, "share of adults whose highest education is secondary")
+    tertiary_share: float = P(0.16, "share", 0, 1, "share of adults with tertiary education", "CENSUS2001")
+    participation_rate: float = P(0.70, "share", 0.2, 1, "share of persons aged 15-64 in the labour force")
+    initial_abroad_share: float = P(
+        0.02, "share", 0, 0.5, "share of the population already abroad (legally or irregularly) at the start"
+    )
+    initial_abroad_legal_share: float = P(0.4, "share", 0, 1, "share of the initial stock abroad who are there legally")
+    initial_ties_share: float = P(0.15, "share", 0, 1, "share of residents with close ties abroad at the start")
+    awareness_mean: float = P(
+        0.3, "0-1", 0.01, 0.99, "mean awareness of trafficking risk (perceived risk of a deceptive offer)", "IOMUA"
+    )
+    risk_tolerance_mean: float = P(
+        0.25, "0-1", 0.01, 0.99, "mean risk tolerance; about 1 in 5 would accept a risky job offer abroad", "IOMUA"
+    )
+    trait_concentration: float = P(
+        4.0, "a+b of a Beta law", 0.5, 1000, "concentration of awareness and risk tolerance around their means"
+    )
+
+
+class RegionParams(Block):
+    share: float = P(0.25, "share", 0, 1, "share of the population living in the region at the start")
+    unemployment_multiplier: float = P(1.0, "ratio", 0.1, 5, "regional unemployment relative to the national path")
+    wage_multiplier: float = P(1.0, "ratio", 0.1, 5, "regional wage relative to the national wage")
+
+
+class EconomyParams(Block):
+    unemployment: PathOf(0, 0.9) = T(
+        [[2000.5, 0.124], [2001.5, 0.117], [2002.5, 0.103], [2003.5, 0.097], [2004.5, 0.092], [2005.5, 0.078],
+         [2006.5, 0.074], [2007.5, 0.069], [2008.5, 0.069], [2009.5, 0.096], [2010.5, 0.088]],
+        "share of labour force",
+        0,
+        0.9,
+        "national unemployment rate (ILO definition) that the home labour market follows (held after 2010)",
+        "UKRSTAT",
+    )
+    youth_unemployment_ratio: float = P(
+        2.2, "ratio", 1, 5, "unemployment rate at ages 15-24 relative to the national rate", "ILOYU"
+    )
+    job_finding_rate: float = P(0.07, "1/month", 0.005, 0.9, "monthly probability that an unemployed person finds a job")
+    tertiary_job_finding: float = P(1.5, "ratio", 0.2, 5, "job finding of the tertiary educated relative to others")
+    home_wage: PathOf(1, 100_000) = T(
+        [[2000, 45], [2004, 90], [2008, 340], [2009, 245], [2013, 410], [2015, 190], [2020, 330]],
+        "USD/month",
+        1,
+        100_000,
+        "average monthly wage at home (approximate dollar values of Ukrainian wages)",
+    )
+
+
+class DestinationParams(Block):
+    description: str = Field("", description="what the destination stands for")
+    wage: PathOf(1, 100_000) = T([[2000, 900]], "USD/month", 1, 100_000, "monthly wage a migrant earns there")
+    permits_per_100k: PathOf(0, 10_000) = T(
+        [[2000, 0.0]], "persons/month per 100k", 0, 10_000, "legal work permits per month for the source country"
+    )
+    migrant_weight: float = P(1.0, "weight", 0, 1000, "relative weight of the destination for independent migrants")
+    sexual_demand_per_100k: float = P(
+        0.0, "victims per 100k", 0, 10_000, "victims from the source absorbed by civilian demand for sexual services"
+    )
+    labour_demand_per_100k: float = P(
+        0.0, "victims per 100k", 0, 10_000, "victims from the source absorbed by demand for forced labour"
+    )
+    troops: PathOf(0, 10_000_000) = T([[2000, 0]], "troops", 0, 10_000_000, "foreign troops deployed there")
+    patronage_per_1000_troops: float = P(
+        0.0,
+        "victims per 1,000 troops per 100k",
+        0,
+        10_000,
+        "victims from the source absorbed by the demand of 1,000 deployed troops (per 100k residents of the source)",
+        "BELL2018",
+    )
+    price_sexual: float = P(
+        1800.0, "USD/victim-month", 0, 100_000, "criminal revenue per victim-month of sexual exploitation", "ILO2014"
+    )
+    price_labour: float = P(
+        1080.0, "USD/victim-month", 0, 100_000, "criminal revenue per victim-month of forced labour", "ILO2005"
+    )
+    enforcement: float = P(1.0, "ratio", 0, 10, "strength of the destination's police relative to the reference")
+    deportation_rate: float = P(0.004, "1/month", 0, 1, "monthly probability an irregular migrant is deported home")
+
+
+class DemographyParams(Block):
+    life_expectancy_male: float = P(
+        61.6, "years", 30, 95, "male life expectancy at birth (life table is held fixed)", "CIA"
+    )
+    life_expectancy_female: float = P(72.4, "years", 30, 95, "female life expectancy at birth", "CIA")
+    infant_mortality: float = P(0.012, "per live birth", 0, 0.2, "probability of dying in the first year")
+    background_mortality: float = P(0.0006, "1/year", 0, 0.05, "age-independent (Makeham) mortality")
+    gompertz_slope: float = P(0.085, "1/year", 0.03, 0.15, "rate at which adult mortality rises with age")
+    tfr: float = P(1.15, "children per woman", 0.5, 8, "total fertility rate of women living at home", "UKRSTAT2003")
+    mean_age_at_birth: float = P(25.6, "years", 18, 40, "mean age of mothers at birth", "UKRSTAT2003")
+    sd_age_at_birth: float = P(5.4, "years", 2, 10, "spread of mothers' ages at birth", "UKRSTAT2003")
+    male_birth_share: float = P(0.513, "share", 0.4, 0.6, "share of boys among births")
+
+
+class MigrationParams(Block):
+    enabled: bool = Field(True, description="false: nobody leaves (the no-emigration counterfactual)")
+    min_age: int = P(18, "years", 15, 60, "youngest age at which a person considers work abroad")
+    max_age: int = P(59, "years", 20, 80, "oldest age at which a person considers work abroad")
+    intercept: float = P(-6.0, "logit", -20, 5, "log-odds of looking for work abroad in a month, reference person")
+    wage_gain: float = P(
+        0.6, "logit per log wage ratio", 0, 5, "effect of the log wage ratio abroad/home on looking abroad", "CLEMENS2020"
+    )
+    unemployed: float = P(1.0, "logit", -5, 5, "effect of being unemployed")
+    unemployment_years: float = P(0.3, "logit per year", -2, 3, "effect of each year of unemployment (desperation)")
+    desperation_cap_years: float = P(5.0, "years", 0, 50, "years of unemployment beyond which desperation grows no more")
+    age_decade: float = P(-0.5, "logit per decade", -3, 3, "effect of each decade of age above 30")
+    female: float = P(-0.2, "logit", -3, 3, "effect of being a woman")
+    secondary: float = P(0.2, "logit", -3, 3, "effect of secondary education (against primary)")
+    tertiary: float = P(0.9, "logit", -3, 3, "effect of tertiary education (against primary)")
+    ties: float = P(1.2, "logit", 0, 5, "effect of having close ties abroad", "BDO2011")
+    risk_tolerance: float = P(0.5, "logit per unit", -5, 5, "effect of risk tolerance on looking abroad")
+    self_departure_with_ties: float = P(
+        0.35, "share", 0, 1, "probability that a looker with ties abroad leaves on their own that month", "BDO2011"
+    )
+    self_departure_without_ties: float = P(
+        0.04, "share", 0, 1, "probability that a looker without ties leaves on their own that month"
+    )
+    irregular_if_no_permit: float = P(
+        0.6, "share", 0, 1, "probability that an independent leaver without a permit goes irregularly"
+    )
+    ties_per_emigrant: float = P(2.0, "persons", 0, 20, "residents of the same region who gain ties per emigrant")
+    circular_share: float = P(0.485, "share", 0, 1, "share of migrants who are short-term (circular)", "ILO2013")
+    circular_return_rate: float = P(
+        0.151, "1/month", 0, 1, "monthly return probability of circular migrants (62.6% back within 6 months)", "ILOMIG"
+    )
+    settled_return_rate: float = P(0.002, "1/month", 0, 1, "monthly return probability of long-term migrants")
+
+
+class RecruitmentParams(Block):
+    licensed_per_100k: float = P(2.0, "recruiters per 100k", 0, 1000, "licensed agencies' recruiters at the start")
+    deceptive_per_100k: float = P(1.0, "recruiters per 100k", 0, 1000, "deceptive fronts of gangs at the start")
+    informal_per_100k: float = P(
+        3.0, "recruiters per 100k", 0, 1000, "informal recruiters (acquaintances, returnees) at the start", "IOMMD"
+    )
+    reach_licensed: float = P(40.0, "persons/month", 0, 10_000, "persons a licensed agency contacts per month")
+    reach_deceptive: float = P(25.0, "persons/month", 0, 10_000, "persons a deceptive front contacts per month")
+    reach_informal: float = P(6.0, "persons/month", 0, 10_000, "persons an informal recruiter contacts per month")
+    informal_deceptive_share: float = P(
+        0.35, "share", 0, 1, "share of informal recruiters who work for a gang", "IOMMD"
+    )
+    intercept: float = P(-1.0, "logit", -10, 10, "log-odds of accepting an offer, reference person")
+    wage_gain: float = P(0.8, "logit per log wage ratio", 0, 5, "effect of the promised log wage ratio on accepting")
+    desperation: float = P(0.4, "logit per year", 0, 5, "effect of each year of unemployment on accepting")
+    perceived_risk: float = P(4.0, "logit per unit", 0, 20, "effect of perceived risk (awareness) against a deceptive offer")
+    risk_tolerance: float = P(3.0, "logit per unit", 0, 20, "effect of risk tolerance for a deceptive offer", "IOMUA")
+    promise_premium: float = P(1.8, "ratio", 1, 10, "wage promised by a deceptive offer relative to the real wage")
+    informal_trust: float = P(0.5, "share", 0, 1, "share of perceived risk that trust in an acquaintance removes", "IOMMD")
+    retrafficking: float = P(1.0, "logit", 0, 5, "extra log-odds of accepting a deceptive offer for former victims")
+    sexual_share_women: float = P(
+        0.85, "share", 0, 1, "share of deceived women destined for sexual exploitation", "IOMMD2006"
+    )
+    sexual_share_men: float = P(0.02, "share", 0, 1, "share of deceived men destined for sexual exploitation")
+    fee_per_recruit: float = P(800.0, "USD/person", 0, 100_000, "what a gang pays its recruiter per delivered person")
+    exposure_per_recruit: float = P(0.05, "1/person", 0, 1, "rise in a recruiter's exposure to police per recruit")
+
+
+class TransitParams(Block):
+    months: int = P(1, "months", 1, 12, "months between recruitment and arrival")
+    interdiction_rate: float = P(
+        0.08, "1/month", 0, 1, "probability that border police with effectiveness 1 stop a victim in transit"
+    )
+
+
+class ExploitationParams(Block):
+    debt_min: float = P(690.0, "USD", 0, 100_000, "smallest debt imposed on arrival (DM 1,500 at 2001 rates)", "HRW2002")
+    debt_max: float = P(2300.0, "USD", 0, 100_000, "largest debt imposed on arrival (DM 5,000 at 2001 rates)", "HRW2002")
+    debt_repayment: float = P(100.0, "USD/month", 0, 100_000, "debt a victim works off per month")
+    escape_rate: float = P(0.012, "1/month", 0, 1, "monthly probability of escape")
+    release_rate: float = P(0.015, "1/month", 0, 1, "monthly probability of release while demand holds")
+    release_debt_paid: float = P(0.03, "1/month", 0, 1, "extra monthly release probability once the debt is repaid")
+    release_excess: float = P(
+        0.1, "1/month", 0, 1, "extra release probability per unit share of victims beyond demand"
+    )
+    excess_mortality: float = P(0.0015, "1/month", 0, 1, "monthly probability of death in exploitation")
+    return_after_rescue: float = P(0.9, "share", 0, 1, "share of rescued victims who return home")
+    return_after_exit: float = P(0.6, "share", 0, 1, "share of escaped or released victims who return home")
+    returnee_awareness: float = P(0.7, "0-1", 0, 1, "awareness of trafficking risk of a victim back home, at least")
+    identify_escaped: float = P(0.1, "share", 0, 1, "share of escaped or released victims identified by services")
+    initial_fill: float = P(0.8, "share", 0, 2, "victims in exploitation at the start, as a share of demand")
+    new_victim_target: float = P(
+        1.2, "ratio", 0.1, 5, "victims (with those in transit) a gang aims to hold, as a multiple of demand"
+    )
+
+
+class GangParams(Block):
+    per_million: float = P(5.0, "gangs per million", 0, 1000, "organised-crime groups at the start")
+    members: int = P(12, "persons", 1, 10_000, "members of a gang at its start")
+    capital: float = P(60_000.0, "USD", 0, 1e9, "capital of a gang at its start")
+    member_cost: float = P(800.0, "USD/month", 0, 1e6, "monthly upkeep per member")
+    bribe_share: float = P(0.05, "share", 0, 1, "share of revenue spent on bribes")
+    bribe_per_official: float = P(1000.0, "USD/month", 1, 1e7, "monthly bribe that keeps one official on a gang's payroll")
+    contraband_per_route: float = P(
+        15_000.0, "USD/month", 0, 1e9, "revenue from other contraband (drugs, arms) per route served"
+    )
+    hire_threshold: float = P(
+        20_000.0, "USD/month", 0, 1e9, "monthly profit above which a gang hires another recruiter"
+    )
+    hire_room: float = P(
+        0.15, "share", 0, 1, "a gang hires only while its markets lack at least this share of their target"
+    )
+    recruiter_attrition: float = P(0.03, "1/month", 0, 1, "monthly probability a gang's recruiter quits")
+    recruit_members_per_recruiter: float = P(0.5, "persons", 0, 10, "new members a gang adds per hired recruiter")
+    entry_rate: float = P(0.05, "1/month", 0, 1, "probability a new gang forms in a month when demand is unmet")
+    routes_per_gang: int = P(2, "destinations", 1, 20, "destinations a gang serves")
+
+
+class UnitParams(Block):
+    capacity: float = P(6.0, "investigations/month", 0, 10_000, "investigations a unit can run per month")
+    training: float = P(0.3, "0-1", 0, 1, "training of the unit's officers")
+    integrity: float = P(0.6, "0-1", 0, 1, "resistance of the unit's officials to bribes")
+    cooperation: float = P(0.1, "0-1", 0, 1, "cooperation with foreign forces")
+    officials: float = P(300.0, "officials", 1, 1e6, "officials of the unit that gangs can corrupt")
+
+
+class PoliceParams(Block):
+    source: UnitParams = Field(UnitParams(), description="one unit per source region")
+    border: UnitParams = Field(
+        UnitParams(capacity=10.0, training=0.3, integrity=0.5, cooperation=0.1, officials=600.0),
+        description="the border unit",
+    )
+    destination: UnitParams = Field(
+        UnitParams(capacity=8.0, training=0.4, integrity=0.6, cooperation=0.1), description="one unit per destination"
+    )
+    detection_rate: float = P(
+        0.5, "1/investigation", 0, 1, "probability one investigation finds a recruiter of exposure 1 (quality 1)"
+    )
+    raid_rate: float = P(0.03, "1/month", 0, 1, "monthly probability a victim is freed by a raid at effectiveness 1")
+    arrests_per_rescue: float = P(0.3, "persons", 0, 10, "gang members arrested per rescued victim")
+    prosecution_rate: float = P(0.6, "share", 0, 1, "share of arrests that lead to prosecution")
+    conviction_rate: float = P(0.35, "share", 0, 1, "share of prosecutions that end in conviction under the law")
+    corrupt_drop: float = P(0.6, "share", 0, 1, "probability a corrupted official drops a case, times (1 - integrity)")
+    integrity_recovery: float = P(
+        0.1, "1/month", 0, 1, "monthly adjustment of integrity towards base x (1 - share of officials on a payroll)"
+    )
+    cooperation_gain: float = P(1.0, "ratio", 0, 10, "rise in effectiveness at full cooperation")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Interventions: timed changes, each its own kind.
+
+
+class InterventionBase(Block):
+    start_month: MonthRef = Field(description="first month in force (index from 1, or 'YYYY-MM')")
+    end_month: MonthRef | None = Field(None, description="last month in force (index or 'YYYY-MM'); none: to the end")
+    strength: float = Field(description="size of the change (meaning depends on the kind)")
+    description: str = ""
+
+
+class PeacekeeperBan(InterventionBase):
+    kind: Literal["peacekeeper_ban"]
+    strength: float = P(0.8, "share", 0, 1, "compliance: share of troop patronage the ban removes", "NATO2004")
+    destinations: list[str] = Field(default_factory=list, description="destinations (empty: all)")
+
+
+class PoliceTraining(InterventionBase):
+    kind: Literal["police_training"]
+    strength: float = P(0.4, "0-1", 0, 1, "training added to the units (capped at 1)")
+    capacity_increase: float = P(0.5, "ratio", 0, 10, "relative increase of the units' capacity")
+    units: list[Literal["source", "border", "destination"]] = Field(
+        default_factory=lambda: ["source", "border", "destination"], description="kinds of unit trained"
+    )
+
+
+class LawReform(InterventionBase):
+    kind: Literal["law_reform"]
+    strength: float = P(0.3, "share", 0, 1, "conviction probability added (capped at 1)")
+    prosecution_increase: float = P(0.2, "share", 0, 1, "prosecution probability added (capped at 1)")
+
+
+class AntiCorruption(InterventionBase):
+    kind: Literal["anti_corruption"]
+    strength: float = P(0.3, "0-1", 0, 1, "integrity added to every unit (capped at 1)")
+
+
+class PoliceCooperation(InterventionBase):
+    kind: Literal["police_cooperation"]
+    strength: float = P(0.5, "0-1", 0, 1, "cooperation added to every unit (capped at 1)")
+
+
+class AwarenessCampaign(InterventionBase):
+    kind: Literal["awareness_campaign"]
+    strength: float = P(0.3, "0-1", 0, 1, "perceived risk added to residents of the regions")
+    regions: list[str] = Field(default_factory=list, description="regions (empty: all)")
+
+
+class LegalMigration(InterventionBase):
+    kind: Literal["legal_migration"]
+    strength: float = P(1.0, "ratio", 0, 100, "relative increase of legal permits")
+    destinations: list[str] = Field(default_factory=list, description="destinations (empty: all)")
+
+
+class VictimProtection(InterventionBase):
+    kind: Literal["victim_protection"]
+    strength: float = P(0.5, "share", 0, 1, "share of re-trafficking risk removed for identified victims")
+    identification_increase: float = P(0.3, "share", 0, 1, "share of escaped victims identified, added")
+    return_support: float = P(0.2, "share", 0, 1, "share of victims returning home, added")
+
+
+class DemandReduction(InterventionBase):
+    kind: Literal["demand_reduction"]
+    strength: float = P(0.3, "share", 0, 1, "share of civilian demand for sexual services removed")
+    destinations: list[str] = Field(default_factory=list, description="destinations (empty: all)")
+
+
+class EconomicShock(InterventionBase):
+    kind: Literal["economic_shock"]
+    strength: float = P(0.05, "share of labour force", -0.5, 0.5, "change of the unemployment rate (negative: recovery)")
+    wage_change: float = P(0.0, "ratio", -0.9, 5, "relative change of home wages")
+    regions: list[str] = Field(default_factory=list, description="regions (empty: all)")
+
+
+INTERVENTION_TYPES = (
+    PeacekeeperBan,
+    PoliceTraining,
+    LawReform,
+    AntiCorruption,
+    PoliceCooperation,
+    AwarenessCampaign,
+    LegalMigration,
+    VictimProtection,
+    DemandReduction,
+    EconomicShock,
+)
+INTERVENTION_KINDS = [t.model_fields["kind"].annotation.__args__[0] for t in INTERVENTION_TYPES]
+Intervention = Annotated[Union[INTERVENTION_TYPES], Field(discriminator="kind")]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The scenario.
+
+
+class Scenario(Block):
+    """All parameters of one run."""
+
+    name: str = Field("scenario", description="name of the scenario (default: the file name)")
+    description: str = ""
+    start: str = Field("2000-01", pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="first simulated month, YYYY-MM")
+    months: int = P(240, "months", 1, 1200, "months simulated")
+    seed: int = P(1, "integer", 0, 2**31 - 1, "seed of all random draws")
+    scale: float = P(20.0, "persons per agent", 1, 1_000_000, "real persons each person-agent stands for")
+    population: PopulationParams = PopulationParams()
+    regions: dict[str, RegionParams] = Field(min_length=1, description="regions of the source country")
+    economy: EconomyParams = EconomyParams()
+    destinations: dict[str, DestinationParams] = Field(
+        min_length=1, max_length=100, description="destination economies"
+    )
+    demography: DemographyParams = DemographyParams()
+    migration: MigrationParams = MigrationParams()
+    recruitment: RecruitmentParams = RecruitmentParams()
+    transit: TransitParams = TransitParams()
+    exploitation: ExploitationParams = ExploitationParams()
+    gangs: GangParams = GangParams()
+    police: PoliceParams = PoliceParams()
+    interventions: dict[str, Intervention] = Field(default_factory=dict)
+
+    # -- helpers used by the model -----------------------------------------------------------------
+    @property
+    def start_year_month(self) -> tuple[int, int]:
+        y, m = self.start.split("-")
+        return int(y), int(m)
+
+    def month_index(self, ref: int | str) -> int:
+        """Month index (1 = first simulated month) of an index or a 'YYYY-MM' date."""
+        if isinstance(ref, int):
+            return ref
+        y, m = (int(x) for x in ref.split("-"))
+        y0, m0 = self.start_year_month
+        return (y - y0) * 12 + (m - m0) + 1
+
+    def date(self, month: int) -> str:
+        """'YYYY-MM' of month index ``month`` (0 is the month before the start: the initial state)."""
+        y0, m0 = self.start_year_month
+        k = y0 * 12 + (m0 - 1) + month - 1
+        return f"{k // 12:04d}-{k % 12 + 1:02d}"
+
+    def year(self, month: int) -> float:
+        """Fractional calendar year at the start of month index ``month``."""
+        y0, m0 = self.start_year_month
+        return y0 + (m0 - 1 + month - 1) / 12.0
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loading.
+
+
+class ScenarioError(Exception):
+    """Problems found in a scenario file; ``problems`` holds one ``FILE: key: message`` line each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def _read_toml(path: Path, problems: list[str]) -> dict | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(f"{path}: file not found")
+        return None
+    except (OSError, UnicodeDecodeError) as e:
+        problems.append(f"{path}: cannot read the file ({e.__class__.__name__}: {e})")
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        msg = str(e)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
+        where = f"line {m.group(1)}, column {m.group(2)}" if m else "TOML"
+        problems.append(f"{path}: {where}: malformed TOML: {re.sub(r' \(at .*\)$', '', msg)}")
+        return None
+
+
+def _merge(base: dict, over: dict, origin: dict, base_origin: dict, file: Path, prefix: str = "") -> dict:
+    """Merge ``over`` into a copy of ``base``; tables merge, other values replace. Track origins."""
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v, origin, base_origin, file, key + ".")
+        else:
+            out[k] = copy.deepcopy(v)
+            origin[key] = file
+    return out
+
+
+def _resolve(path: Path, chain: list[Path], problems: list[str], origin: dict) -> dict | None:
+    data = _read_toml(path, problems)
+    if data is None:
+        return None
+    parent_ref = data.pop("extends", None)
+    if parent_ref is None:
+        for k in _flat_keys(data):
+            origin.setdefault(k, path)
+        return data
+    if not isinstance(parent_ref, str):
+        problems.append(f"{path}: extends: must be a file name (a string)")
+        return None
+    parent = (path.parent / parent_ref).resolve()
+    if parent in chain:
+        cycle = " -> ".join(p.name for p in [*chain, parent])
+        problems.append(f"{path}: extends: circular chain {cycle}")
+        return None
+    if not parent.exists():
+        problems.append(f"{path}: extends: file '{parent_ref}' not found (looked in {path.parent})")
+        return None
+    base = _resolve(parent, [*chain, parent], problems, origin)
+    if base is None:
+        return None
+    base.setdefault("name", None)
+    merged = _merge(base, data, origin, {}, path)
+    if "name" not in data:
+        merged["name"] = None
+    return merged
+
+
+def _flat_keys(d: dict, prefix: str = "") -> list[str]:
+    keys = []
+    for k, v in d.items():
+        keys.append(prefix + k)
+        if isinstance(v, dict):
+            keys.extend(_flat_keys(v, f"{prefix}{k}."))
+    return keys
+
+
+def set_dotted(data: dict, dotted: str, value: Any) -> None:
+    """Set ``a.b.c = value`` in nested dicts, creating tables on the way."""
+    parts = dotted.split(".")
+    d = data
+    for p in parts[:-1]:
+        nxt = d.get(p)
+        if not isinstance(nxt, dict):
+            nxt = d[p] = {}
+        d = nxt
+    d[parts[-1]] = value
+
+
+def _friendly(err: dict) -> str:
+    t = err["type"]
+    if t == "extra_forbidden":
+        return "unknown key"
+    if t == "union_tag_invalid":
+        return f"unknown intervention kind {err['input'].get('kind')!r} (known: {', '.join(INTERVENTION_KINDS)})"
+    if t == "union_tag_not_found":
+        return f"missing 'kind' (one of: {', '.join(INTERVENTION_KINDS)})"
+    if t == "missing":
+        return "required value is missing"
+    return f"{err['msg']} (got {err.get('input')!r})"
+
+
+def _dotted(loc: tuple) -> str:
+    parts = [str(p) for p in loc if not (isinstance(p, str) and p in INTERVENTION_KINDS)]
+    return ".".join(parts)
+
+
+def validate(data: dict, file: Path | str, origin: dict | None = None) -> Scenario:
+    """Validate a scenario dictionary; problems name ``file`` (or the file that set the key)."""
+    origin = origin or {}
+    problems: list[str] = []
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as e:
+        for err in e.errors():
+            key = _dotted(err["loc"]) or "(top level)"
+            src = _origin_of(key, origin, file)
+            problems.append(f"{src}: {key}: {_friendly(err)}")
+        raise ScenarioError(problems) from None
+    problems.extend(_semantic_problems(sc, file))
+    if problems:
+        raise ScenarioError(problems)
+    return sc
+
+
+def _origin_of(key: str, origin: dict, file: Path | str):
+    parts = key.split(".")
+    for n in range(len(parts), 0, -1):
+        k = ".".join(parts[:n])
+        if k in origin:
+            return origin[k]
+    return file
+
+
+def _semantic_problems(sc: Scenario, file: Path | str) -> list[str]:
+    out = []
+    if abs(sum(r.share for r in sc.regions.values()) - 1) > 1e-6:
+        out.append(f"{file}: regions: shares must add up to 1 (they add up to {sum(r.share for r in sc.regions.values()):.4f})")
+    if sum(sc.population.age_shares) <= 0:
+        out.append(f"{file}: population.age_shares: at least one share must be positive")
+    if sc.population.secondary_share + sc.population.tertiary_share > 1:
+        out.append(f"{file}: population.tertiary_share: secondary and tertiary shares add up to more than 1")
+    if sc.migration.min_age >= sc.migration.max_age:
+        out.append(f"{file}: migration.max_age: must be above migration.min_age")
+    if sc.exploitation.debt_min > sc.exploitation.debt_max:
+        out.append(f"{file}: exploitation.debt_max: must not be below exploitation.debt_min")
+    for name, iv in sc.interventions.items():
+        start = sc.month_index(iv.start_month)
+        if start < 1:
+            out.append(f"{file}: interventions.{name}.start_month: {iv.start_month!r} is before the start {sc.start}")
+        if iv.end_month is not None and sc.month_index(iv.end_month) < start:
+            out.append(f"{file}: interventions.{name}.end_month: before its start_month")
+        for field, known in (("regions", sc.regions), ("destinations", sc.destinations)):
+            for target in getattr(iv, field, []):
+                if target not in known:
+                    out.append(
+                        f"{file}: interventions.{name}.{field}: unknown {field[:-1]} {target!r} (known: {', '.join(known)})"
+                    )
+    return out
+
+
+def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+    """Read, resolve ``extends``, apply ``overrides`` ({"dotted.key": value}) and validate a scenario."""
+    path = Path(path)
+    problems: list[str] = []
+    origin: dict[str, Path] = {}
+    data = _resolve(path.resolve(), [path.resolve()], problems, origin)
+    if data is None:
+        raise ScenarioError([p.replace(str(path.resolve()), str(path)) for p in problems])
+    if not data.get("name"):
+        data["name"] = path.stem
+    for dotted, value in (overrides or {}).items():
+        set_dotted(data, dotted, value)
+        origin[dotted] = "override"
+    origin = {k: (str(v) if str(v) != str(path.resolve()) else str(path)) for k, v in origin.items()}
+    return validate(data, path, origin)

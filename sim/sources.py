@@ -1,0 +1,62 @@
+"""The publications that parameter defaults and calibration targets rest on.
+
+Parameters name a key of ``SOURCES`` (or ``"assumption"``) in their metadata; ``docs/ODD.md`` prints
+the full reference next to each parameter.
+"""
+
+SOURCES: dict[str, str] = {
+    "assumption": "assumption (no published figure; vary it in sensitivity analysis)",
+    "ILO2005": "ILO, A Global Alliance Against Forced Labour (2005): $31.6 billion profits, "
+    "about $13,000 per trafficked forced labourer per year",
+    "ILO2014": "ILO, Profits and Poverty: The Economics of Forced Labour (2014): $21,800 per victim "
+    "of forced sexual exploitation per year, $34,800 in developed economies",
+    "ILO2012": "ILO Global Estimate of Forced Labour (2012): 4.2 per 1,000 inhabitants in Central and "
+    "South-Eastern Europe and the CIS",
+    "UNODC2010": "UNODC, The Globalization of Crime (2010): about 140,000 victims in Europe, inflow "
+    "about 70,000 a year, 84% sexual exploitation; origins 32% Balkans, 19% former Soviet Union",
+    "IOM2006": "IOM estimate (2006): about 225,000 victims from Belarus, Bulgaria, Moldova, Romania "
+    "and Ukraine",
+    "HRW2002": "Human Rights Watch, Hopes Betrayed (2002): 35 of 36 victims migrated voluntarily for "
+    "work; debts of DM 1,500-5,000 per woman; about 70% local and 30% international clients in Bosnia",
+    "AI2004": "Amnesty International, Kosovo: 'So does it mean that we have the rights?' (2004): "
+    "international staff about 20% of clients",
+    "NATO2004": "NATO Policy on Combating Trafficking in Human Beings, Istanbul summit, June 2004 "
+    "(zero tolerance, binding on troops of member and partner states)",
+    "BELL2018": "Bell, Flynn & Martinez Machain, 'U.N. Peacekeeping Forces and the Demand for Sex "
+    "Trafficking', International Studies Quarterly 62(3), 2018",
+    "IOMUA": "IOM Ukraine surveys (2011, 2013, 2017): 7-9% faced a trafficking attempt themselves or "
+    "close to them; about 1 in 5 would accept a risky job offer abroad",
+    "IOMMD": "IOM Moldova: recruiters increasingly persons close to the victim (acquaintances, "
+    "relatives, former victims)",
+    "CLEMENS2020": "Clemens, 'The Emigration Life Cycle', CGD Working Paper 540 (2020): elasticity of "
+    "emigration to GDP per capita about +0.35 (all destinations), +0.74 (rich destinations)",
+    "BDO2011": "Beine, Docquier & Ozden, 'Diasporas', Journal of Development Economics 95(1), 2011: "
+    "diasporas explain about 71% of the variation in migration flows",
+    "ILOMIG": "ILO labour migration surveys: 62.6% of Moldova's short-term migrants stayed abroad "
+    "under six months (2012); about half of Ukrainian labour migrants are short-term",
+    "ILOYU": "ILO modelled estimates: youth unemployment (15-24) Bulgaria 33.2% (2000), 22.4% (2005), "
+    "12.8% (2008); Romania 18.0% (2000); Moldova near 37% (2000)",
+    "UNDESA": "UN DESA International Migrant Stock; national sources: Ukraine about 5.9 million "
+    "abroad (2019), Romania about 3.4 million (2015)",
+    "FLEE2017": "Suleimenova, Bell & Groen, 'A generalized simulation development approach for "
+    "predicting refugee destinations', Scientific Reports 7:13377 (2017)",
+    "UKRSTAT": "State Statistics Service of Ukraine, labour force survey: ILO unemployment 12.4% (2000), "
+    "11.7, 10.3, 9.7, 9.2, 7.8, 7.4, 6.9, 6.9 (2008), 9.6 (2009), 8.8% (2010)",
+    "UKRSTAT2003": "State Statistics Service of Ukraine, birth rates by mother's age (2003): TFR 1.147; "
+    "births per 1,000 women 29.0 (15-19), 92.3 (20-24), 67.1 (25-29), 33.0 (30-34), 10.9 (35-39), 2.0 (40-44): "
+    "mean age at birth 25.6, spread 5.4 years",
+    "CIA": "CIA World Factbook: Ukraine 1999 est. ages 0-14 18.4%, 15-64 67.7%, 65+ 13.9%, births 9.5 and "
+    "deaths 16.4 per 1,000; Ukraine 2005 est. life expectancy 61.6 (men), 72.4 (women)",
+    "CENSUS2001": "All-Ukrainian Population Census 2001: 12.9% of persons aged 10+ with complete higher "
+    "education, 31.3% with any higher education",
+    "WB2019": "World Bank, Europe and Central Asia Economic Update, Migration and Brain Drain (October 2019): "
+    "almost 40% of emigrants from Moldova and Romania have tertiary education",
+    "IOMMD2006": "IOM Moldova, Trafficking as it is: A Statistical Profile, 2005-2006 update: 82% of assisted "
+    "victims sexually exploited, about 11% labour; 265 (2005) and 295 (2006) new victims assisted",
+    "ETF2009": "European Training Foundation, Black Sea Labour Market Reviews: Moldova (2009): migrants "
+    "abroad 99,300 (1999), 394,500 (2005); 87% aged 20-49",
+    "ILO2013": "ILO, Labour Migration Survey of Ukraine 2012 (press release 31 May 2013): 1.2 million labour "
+    "migrants, 48.5% short-term, two-thirds men, 43.2% in Russia",
+    "TIP": "US Department of State: Moldova 103 persons convicted of trafficking in 2007 (embassy reporting); "
+    "Ukraine 37 convictions in the first half of 2009",
+}
