@@ -199,10 +199,14 @@ class DemographyParams(Block):
 
 
 class MigrationParams(Block):
-    enabled: bool = Field(True, description="false: nobody leaves (the no-emigration counterfactual)")
+    enabled: bool = Field(
+        True,
+        description="false: nobody leaves (the no-emigration counterfactual)",
+        json_schema_extra={"unit": "switch", "source": "assumption", "range": ["false", "true"]},
+    )
     min_age: int = P(18, "years", 15, 60, "youngest age at which a person considers work abroad")
     max_age: int = P(59, "years", 20, 80, "oldest age at which a person considers work abroad")
-    intercept: float = P(-6.0, "logit", -20, 5, "log-odds of looking for work abroad in a month, reference person")
+    intercept: float = P(-5.8, "logit", -20, 5, "log-odds of looking for work abroad in a month, reference person")
     wage_gain: float = P(
         0.6, "logit per log wage ratio", 0, 5, "effect of the log wage ratio abroad/home on looking abroad", "CLEMENS2020"
     )
@@ -211,8 +215,8 @@ class MigrationParams(Block):
     desperation_cap_years: float = P(5.0, "years", 0, 50, "years of unemployment beyond which desperation grows no more")
     age_decade: float = P(-0.5, "logit per decade", -3, 3, "effect of each decade of age above 30")
     female: float = P(-0.2, "logit", -3, 3, "effect of being a woman")
-    secondary: float = P(0.2, "logit", -3, 3, "effect of secondary education (against primary)")
-    tertiary: float = P(0.9, "logit", -3, 3, "effect of tertiary education (against primary)")
+    secondary: float = P(0.4, "logit", -3, 3, "effect of secondary education (against primary)")
+    tertiary: float = P(1.4, "logit", -3, 3, "effect of tertiary education (against primary)")
     ties: float = P(1.2, "logit", 0, 5, "effect of having close ties abroad", "BDO2011")
     risk_tolerance: float = P(0.5, "logit per unit", -5, 5, "effect of risk tolerance on looking abroad")
     self_departure_with_ties: float = P(
@@ -271,8 +275,8 @@ class ExploitationParams(Block):
     debt_min: float = P(690.0, "USD", 0, 100_000, "smallest debt imposed on arrival (DM 1,500 at 2001 rates)", "HRW2002")
     debt_max: float = P(2300.0, "USD", 0, 100_000, "largest debt imposed on arrival (DM 5,000 at 2001 rates)", "HRW2002")
     debt_repayment: float = P(100.0, "USD/month", 0, 100_000, "debt a victim works off per month")
-    escape_rate: float = P(0.012, "1/month", 0, 1, "monthly probability of escape")
-    release_rate: float = P(0.015, "1/month", 0, 1, "monthly probability of release while demand holds")
+    escape_rate: float = P(0.01, "1/month", 0, 1, "monthly probability of escape")
+    release_rate: float = P(0.01, "1/month", 0, 1, "monthly probability of release while demand holds")
     release_debt_paid: float = P(0.03, "1/month", 0, 1, "extra monthly release probability once the debt is repaid")
     release_excess: float = P(
         0.1, "1/month", 0, 1, "extra release probability per unit share of victims beyond demand"
@@ -281,7 +285,7 @@ class ExploitationParams(Block):
     return_after_rescue: float = P(0.9, "share", 0, 1, "share of rescued victims who return home")
     return_after_exit: float = P(0.6, "share", 0, 1, "share of escaped or released victims who return home")
     returnee_awareness: float = P(0.7, "0-1", 0, 1, "awareness of trafficking risk of a victim back home, at least")
-    identify_escaped: float = P(0.1, "share", 0, 1, "share of escaped or released victims identified by services")
+    identify_escaped: float = P(0.05, "share", 0, 1, "share of escaped or released victims identified by services")
     initial_fill: float = P(0.8, "share", 0, 2, "victims in exploitation at the start, as a share of demand")
     new_victim_target: float = P(
         1.2, "ratio", 0.1, 5, "victims (with those in transit) a gang aims to hold, as a multiple of demand"
@@ -311,7 +315,7 @@ class GangParams(Block):
 
 
 class UnitParams(Block):
-    capacity: float = P(6.0, "investigations/month", 0, 10_000, "investigations a unit can run per month")
+    capacity: float = P(10.0, "investigations/month", 0, 10_000, "investigations a unit can run per month")
     training: float = P(0.3, "0-1", 0, 1, "training of the unit's officers")
     integrity: float = P(0.6, "0-1", 0, 1, "resistance of the unit's officials to bribes")
     cooperation: float = P(0.1, "0-1", 0, 1, "cooperation with foreign forces")
@@ -330,10 +334,10 @@ class PoliceParams(Block):
     detection_rate: float = P(
         0.5, "1/investigation", 0, 1, "probability one investigation finds a recruiter of exposure 1 (quality 1)"
     )
-    raid_rate: float = P(0.03, "1/month", 0, 1, "monthly probability a victim is freed by a raid at effectiveness 1")
-    arrests_per_rescue: float = P(0.3, "persons", 0, 10, "gang members arrested per rescued victim")
-    prosecution_rate: float = P(0.6, "share", 0, 1, "share of arrests that lead to prosecution")
-    conviction_rate: float = P(0.35, "share", 0, 1, "share of prosecutions that end in conviction under the law")
+    raid_rate: float = P(0.02, "1/month", 0, 1, "monthly probability a victim is freed by a raid at effectiveness 1")
+    arrests_per_rescue: float = P(1.5, "persons", 0, 10, "gang members arrested per rescued victim")
+    prosecution_rate: float = P(0.7, "share", 0, 1, "share of arrests that lead to prosecution")
+    conviction_rate: float = P(0.5, "share", 0, 1, "share of prosecutions that end in conviction under the law")
     corrupt_drop: float = P(0.6, "share", 0, 1, "probability a corrupted official drops a case, times (1 - integrity)")
     integrity_recovery: float = P(
         0.1, "1/month", 0, 1, "monthly adjustment of integrity towards base x (1 - share of officials on a payroll)"
@@ -440,7 +444,12 @@ class Scenario(Block):
 
     name: str = Field("scenario", description="name of the scenario (default: the file name)")
     description: str = ""
-    start: str = Field("2000-01", pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="first simulated month, YYYY-MM")
+    start: str = Field(
+        "2000-01",
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description="first simulated month",
+        json_schema_extra={"unit": "YYYY-MM", "source": "assumption", "range": ["1900-01", "2299-12"]},
+    )
     months: int = P(240, "months", 1, 1200, "months simulated")
     seed: int = P(1, "integer", 0, 2**31 - 1, "seed of all random draws")
     scale: float = P(20.0, "persons per agent", 1, 1_000_000, "real persons each person-agent stands for")

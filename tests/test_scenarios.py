@@ -1,0 +1,55 @@
+"""Scenario files: inheritance, dates, and that every parameter is documented."""
+
+from __future__ import annotations
+
+import pytest
+
+import sim
+from conftest import ALL_SCENARIOS, ROOT, SCENARIOS
+
+
+@pytest.mark.parametrize("name", ALL_SCENARIOS)
+def test_every_shipped_scenario_loads(name):
+    sc = sim.load_scenario(SCENARIOS / name)
+    assert sc.name == name.removesuffix(".toml")
+
+
+def test_extends_inherits_and_overrides_only_what_is_set():
+    base = sim.load_scenario(SCENARIOS / "baseline.toml")
+    ban = sim.load_scenario(SCENARIOS / "peacekeeper_ban.toml")
+    assert ban.destinations == base.destinations and ban.regions == base.regions
+    assert base.interventions == {} and list(ban.interventions) == ["ban"]
+    assert ban.month_index(ban.interventions["ban"].start_month) == 54  # June 2004
+
+
+def test_nested_override_keeps_sibling_values(tmp_path):
+    f = tmp_path / "s.toml"
+    f.write_text(f'extends = "{SCENARIOS / "baseline.toml"}"\n[destinations.balkans]\nenforcement = 2.0\n')
+    sc = sim.load_scenario(f)
+    base = sim.load_scenario(SCENARIOS / "baseline.toml")
+    assert sc.destinations["balkans"].enforcement == 2.0
+    assert sc.destinations["balkans"].troops == base.destinations["balkans"].troops
+
+
+def test_month_dates():
+    sc = sim.load_scenario(SCENARIOS / "baseline.toml")
+    assert sc.date(0) == "1999-12" and sc.date(1) == "2000-01" and sc.date(240) == "2019-12"
+    assert sc.month_index("2000-01") == 1 and sc.month_index(7) == 7
+
+
+def test_every_parameter_has_unit_range_description_and_source():
+    from sim.paramdoc import parameter_rows
+
+    rows = list(parameter_rows(sim.load_scenario(SCENARIOS / "baseline.toml")))
+    assert len(rows) > 100
+    for path, value, unit, rng, desc, source in rows:
+        assert unit and rng and desc and source, path
+
+
+def test_parameter_and_output_tables_in_the_docs_are_current():
+    """docs/ODD.md holds the tables generated from the schema and the outputs (python -m sim.paramdoc)."""
+    from sim.paramdoc import generated
+
+    odd = (ROOT / "docs" / "ODD.md").read_text()
+    for name, table in generated().items():
+        assert table in odd, f"the {name} table in docs/ODD.md is out of date: run python -m sim.paramdoc"
