@@ -70,7 +70,7 @@ def census(model) -> dict:
     n_dest = len(sc.destinations)
     model.victims_held = np.bincount(cell, minlength=2 * n_dest).reshape(n_dest, 2).astype(np.float64)
     exploited = v[vs == Status.SEXUAL]
-    troops = model.ctx.troops if model.ctx is not None else np.zeros(n_dest)
+    troops = model.ctx.troops
     peacekeeping = int((troops[pop.dest[exploited]] > 0).sum())
     return {"by_status": by_status, "ages": ages, "labour": labour, "peacekeeping": peacekeeping}
 

@@ -45,7 +45,6 @@ class MigrationModel(mesa.Model):
         self.seed = seed
         self.keys = Keys(seed)
         self.month = 0
-        self.ctx = None
         self.life = LifeTable(sc.demography)
         n_agents = max(1, int(round(sc.population.size / sc.scale)))
         self.pop = initial_population(sc, self.keys, n_agents, self.life)
@@ -57,7 +56,7 @@ class MigrationModel(mesa.Model):
         self.recruiter_list: list[Recruiter] = []
         self.gang_list: list[Gang] = []
         self._create_actors()
-        self.ctx_at_start = month_context(sc, 1, self.interventions)
+        self.ctx = month_context(sc, 1, self.interventions)  # the context at the start
         exploitation.seed_victims(self)
         self.emigrants_by_region = np.zeros(len(sc.regions))
         self.counts = self._zero_counts()

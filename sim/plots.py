@@ -9,6 +9,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 
 def _dates(df: pd.DataFrame):
@@ -36,6 +37,7 @@ def run_plots(df: pd.DataFrame, out_dir: str | Path) -> list[Path]:
                  labels=["legal", "irregular", "trafficked"], alpha=0.85)  # fmt: skip
     ax.plot(y.index, y["returns"], "k--", label="returns")
     ax.set(title=f"Outflows by channel, per year ({name})", ylabel="persons per year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left")
     _save(fig, out / "outflows.png")
     paths.append(out / "outflows.png")
@@ -69,6 +71,7 @@ def run_plots(df: pd.DataFrame, out_dir: str | Path) -> list[Path]:
     for c in y.columns:
         ax.plot(y.index, y[c], marker="o", label=c)
     ax.set(title=f"Enforcement per year ({name})", ylabel="persons per year")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left")
     _save(fig, out / "enforcement.png")
     paths.append(out / "enforcement.png")
