@@ -1,5 +1,6 @@
 # Two commands on a fresh clone: `make run` (baseline scenario) and `make test` (the test suite).
-PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.12 || command -v python3)
+# Python comes from .python-version through pyenv when it is there, else the first python3.12 found.
+PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.12 || ls $(HOME)/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | head -n 1 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
