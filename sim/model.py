@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import mesa
 import numpy as np
+from mesa.agentset import AgentSet
 
 from . import exploitation, interventions, labour, recruitment, transit
 from .agents import Gang, PoliceUnit, Recruiter
@@ -74,13 +75,12 @@ class MigrationModel(mesa.Model):
         labour.step(self.pop, m, self.keys, self.params.economy, ctx.u_target, self.labour_counts)  # 2
         lookers = self.migration.lookers(self.pop, ctx, self.emigrants_by_region, self.residents_by_region)  # 3
         recruitment.step(self, lookers, ctx, c)  # 4
-        self._tally_recruits()
         transit.step(self, ctx, c)  # 5
         exploitation.step(self, ctx, c)  # 6
-        self.agents_by_type[Gang].do("step", ctx) if Gang in self.agents_by_type else None  # 7
+        self.agents_of(Gang).do("step", ctx)  # 7
         self._gang_entry(ctx)
-        self.agents_by_type[Recruiter].do("step") if Recruiter in self.agents_by_type else None
-        self.agents_by_type[PoliceUnit].do("step", ctx)  # 8
+        self.agents_of(Recruiter).do("step")
+        self.agents_of(PoliceUnit).do("step", ctx)  # 8
         self.migration.step_abroad(self.pop, ctx, c)  # 9
         self.demography.step(self.pop, m, c)  # 10
         self.emigrants_by_region = c["_emigrants_by_region"]
@@ -148,11 +148,15 @@ class MigrationModel(mesa.Model):
                 self.gang_routes[g.gid, g.routes] = 1.0
                 self.gang_active[g.gid] = True
 
+    def agents_of(self, cls) -> AgentSet:
+        """The active agents of one type (an empty AgentSet when there are none)."""
+        return self.agents_by_type[cls] if cls in self.agents_by_type else AgentSet([], random=self.random)
+
     def recruiter_table(self) -> dict:
-        """Active recruiters as arrays: rid, region, reach, kind, gang id (-1: honest)."""
-        recs = list(self.agents_by_type[Recruiter]) if Recruiter in self.agents_by_type else []
-        self._recruiter_rows = recs
+        """Active recruiters: the agents, and their rid, region, reach, kind and gang id (-1: honest) as arrays."""
+        recs = list(self.agents_of(Recruiter))
         return {
+            "agents": recs,
             "rid": np.array([r.rid for r in recs], dtype=np.int64),
             "region": np.array([r.region for r in recs], dtype=np.int64),
             "reach": np.array([r.reach for r in recs], dtype=np.float64),
@@ -160,16 +164,8 @@ class MigrationModel(mesa.Model):
             "gang": np.array([r.gang.gid if r.gang is not None else -1 for r in recs], dtype=np.int64),
         }
 
-    def _tally_recruits(self) -> None:
-        recruits = getattr(self, "recruits_by_row", None)
-        for i, r in enumerate(getattr(self, "_recruiter_rows", [])):
-            r.recruits = float(recruits[i]) if recruits is not None and i < len(recruits) else 0.0
-        self.recruits_by_row = None
-
     def recruiters_in_region(self, region: int) -> list[Recruiter]:
-        if Recruiter not in self.agents_by_type:
-            return []
-        return [r for r in self.agents_by_type[Recruiter] if r.region == region]
+        return [r for r in self.agents_of(Recruiter) if r.region == region]
 
     def unmet_demand(self, ctx) -> np.ndarray:
         """Victims the markets of each destination would still absorb, in person-agents."""
@@ -223,9 +219,9 @@ class MigrationModel(mesa.Model):
 
     def actor_row(self) -> dict:
         """Output columns about recruiters, gangs and police (real counts)."""
-        recs = list(self.agents_by_type[Recruiter]) if Recruiter in self.agents_by_type else []
+        recs = list(self.agents_of(Recruiter))
         gangs = [g for g in self.gang_list if g.active]
-        units = list(self.agents_by_type[PoliceUnit])
+        units = list(self.agents_of(PoliceUnit))
         return {
             "recruiters_active": len(recs),
             "recruiters_deceptive": sum(r.deceptive for r in recs),

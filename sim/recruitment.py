@@ -42,6 +42,9 @@ def step(model, lookers: np.ndarray, ctx, counts: dict) -> None:
     sc, pop, keys, m = model.params, model.pop, model.keys, ctx.month
     mp, rp = sc.migration, sc.recruitment
     draw = lambda name, ids: keys.draw("recruitment." + name, m, ids)  # noqa: E731
+    rec = model.recruiter_table()
+    for r in rec["agents"]:
+        r.recruits = 0.0
     if lookers.size == 0:
         return
     # 1. independent leavers
@@ -52,7 +55,6 @@ def step(model, lookers: np.ndarray, ctx, counts: dict) -> None:
     indep_dest = pick(draw("independent_destination", indep), weights)
 
     # 2. contacts
-    rec = model.recruiter_table()
     region = pop.region[waiting].astype(np.int64)
     n_regions = len(sc.regions)
     reach_by_region = np.bincount(rec["region"], weights=rec["reach"], minlength=n_regions) / sc.scale
@@ -117,7 +119,9 @@ def step(model, lookers: np.ndarray, ctx, counts: dict) -> None:
     accept = offered & (draw("accept", who) < p_accept)
 
     # recruiter tallies (persons delivered, in real persons)
-    model.recruits_by_row = np.bincount(k[accept], minlength=len(rec["reach"])) * sc.scale
+    delivered = np.bincount(k[accept], minlength=len(rec["reach"]))
+    for row in np.flatnonzero(delivered):
+        rec["agents"][row].recruits = float(delivered[row] * sc.scale)
 
     # 4. legal permits, shared by independent leavers and agency recruits
     agency = who[accept & licensed]

@@ -525,13 +525,13 @@ def _read_toml(path: Path, problems: list[str]) -> dict | None:
         return None
 
 
-def _merge(base: dict, over: dict, origin: dict, base_origin: dict, file: Path, prefix: str = "") -> dict:
+def _merge(base: dict, over: dict, origin: dict, file: Path, prefix: str = "") -> dict:
     """Merge ``over`` into a copy of ``base``; tables merge, other values replace. Track origins."""
     out = copy.deepcopy(base)
     for k, v in over.items():
         key = f"{prefix}{k}"
         if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v, origin, base_origin, file, key + ".")
+            out[k] = _merge(out[k], v, origin, file, key + ".")
         else:
             out[k] = copy.deepcopy(v)
             origin[key] = file
@@ -561,10 +561,9 @@ def _resolve(path: Path, chain: list[Path], problems: list[str], origin: dict) -
     base = _resolve(parent, [*chain, parent], problems, origin)
     if base is None:
         return None
-    base.setdefault("name", None)
-    merged = _merge(base, data, origin, {}, path)
+    merged = _merge(base, data, origin, path)
     if "name" not in data:
-        merged["name"] = None
+        merged["name"] = None  # a child without a name is named after its own file, not its parent
     return merged
 
 
