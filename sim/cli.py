@@ -9,34 +9,24 @@ from pathlib import Path
 from .scenario import ScenarioError
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {v}")
-    return v
+def bounded(kind: type, lo: float, hi: float | None = None):
+    """An argparse type: a number of ``kind`` within [lo, hi], with a clear message otherwise."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {'a whole number' if kind is int else 'a number'}, got {text!r}") from None
+        if value < lo or (hi is not None and value > hi):
+            raise argparse.ArgumentTypeError(f"must be {'at least ' + str(lo) if hi is None else f'between {lo} and {hi}'}, got {value}")
+        return value
+
+    return parse
 
 
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if not 0 <= v < 2**31:
-        raise argparse.ArgumentTypeError(f"must be between 0 and 2147483647, got {v}")
-    return v
-
-
-def _scale(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1 (persons per agent), got {v}")
-    return v
+_positive = bounded(int, 1)
+_seed = bounded(int, 0, 2**31 - 1)
+_scale = bounded(float, 1)
 
 
 class _Progress:
