@@ -1,0 +1,131 @@
+"""The ``sim compare``, ``sim sweep`` and ``sim sensitivity`` commands: a thin layer over ``sim.experiments``.
+
+Exit status: 0 done, 1 some runs failed (recorded; the same command again retries them), 2 a problem in
+the input (one ``FILE: key: message`` line each, nothing run), 130 interrupted (finished runs are kept).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..cli import _positive, _scale, _seed
+from .runs import RunsFailed
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
+
+
+def _executor_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workers", type=_positive, help="local worker processes (default: one per core; 1: in this process)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT)")
+    p.add_argument("--no-plots", action="store_true", help="skip the PNG charts")
+
+
+def _sweep_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("experiment", type=Path, help="experiment file (TOML)")
+    p.add_argument("--out", type=Path, help="results folder (default: results/<experiment name>)")
+    p.add_argument("--months", type=_positive, help="months to simulate (default: the experiment's)")
+    p.add_argument("--reps", type=_positive, help="replications per design point (default: the experiment's)")
+    _executor_options(p)
+
+
+def register(sub) -> None:
+    p = sub.add_parser("compare", help="effects of scenarios against a base, paired replications with 95%% intervals")
+    p.add_argument("base", type=Path, help="base scenario file (TOML)")
+    p.add_argument("alternatives", type=Path, nargs="+", help="scenario files to compare with the base")
+    p.add_argument("--reps", type=_positive, default=10, help="replications per scenario (default: 10)")
+    p.add_argument("--seed", type=_seed, default=1, help="seed of replication 0; replication i uses seed + i (default: 1)")
+    p.add_argument("--months", type=_positive, help="months to simulate (default: the scenarios')")
+    p.add_argument("--scale", type=_scale, help="real persons per person-agent (default: the scenarios')")
+    p.add_argument("--out", type=Path, default=Path("results/compare"), help="results folder (default: results/compare)")
+    _executor_options(p)
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("sweep", help="run an experiment's design (resumable): runs.csv and timeseries.parquet")
+    _sweep_options(p)
+    p.set_defaults(func=cmd_sweep)
+
+    p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices of an experiment (runs or resumes its sweep)")
+    _sweep_options(p)
+    p.set_defaults(func=cmd_sensitivity)
+
+
+def _guarded(run):
+    """Map run failures and Ctrl-C to a message and an exit status."""
+
+    def cmd(args) -> int:
+        try:
+            return run(args)
+        except RunsFailed as e:
+            print(e, file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            if args.command != "compare":
+                print("interrupted: finished runs are kept; run the same command again to resume", file=sys.stderr)
+                return 130
+            raise
+
+    return cmd
+
+
+@_guarded
+def cmd_compare(args) -> int:
+    from .compare import compare, effects_table, write_comparison
+
+    c = compare(
+        args.base, args.alternatives, reps=args.reps, seed=args.seed, months=args.months, scale=args.scale,
+        workers=args.workers, scheduler=args.scheduler,
+    )  # fmt: skip
+    write_comparison(c, args.out, plots=not args.no_plots)
+    print(effects_table(c))
+    files = "effects.csv, runs.csv, manifest.json" + ("" if args.no_plots else ", fan_charts.png, effects.png")
+    print(f"\nresults in {args.out}/ ({files})")
+    return 0
+
+
+def _report(info: dict) -> int:
+    """Print what a sweep did (``attrs["sweep"]`` of its result); exit status 1 if runs failed."""
+    failed = info["failed"]
+    print(f"{info['ran'] + info['skipped']} runs: {info['ran']} run now, {info['skipped']} already done; "
+          f"{info['ok']} ok, {failed} failed")  # fmt: skip
+    print(f"results in {info['out']}/ (runs.csv, timeseries.parquet, manifest.json)")
+    if failed:
+        print(f"{failed} runs failed (see the status and error columns of runs.csv); "
+              "the same command again retries them", file=sys.stderr)  # fmt: skip
+    return 1 if failed else 0
+
+
+@_guarded
+def cmd_sweep(args) -> int:
+    from .design import load_experiment
+    from .sweep import sweep
+
+    exp = load_experiment(args.experiment, months=args.months, reps=args.reps)
+    print(f"sweep {exp.name}: design {exp.design}, {len(exp.parameters)} parameters, "
+          f"{exp.replications} replications, {exp.months} months")  # fmt: skip
+    runs = sweep(exp, args.out, workers=args.workers, scheduler=args.scheduler, plots=not args.no_plots)
+    if exp.design == "grid":
+        means = runs[runs["status"] == "ok"].groupby(exp.keys, sort=False)[list(exp.metrics[:4])].mean()
+        print(f"mean over replications per design point:\n{means.to_string(float_format=_fmt)}")
+    return _report(runs.attrs["sweep"])
+
+
+@_guarded
+def cmd_sensitivity(args) -> int:
+    from .design import load_experiment
+    from .sensitivity import sensitivity
+
+    exp = load_experiment(args.experiment, months=args.months, reps=args.reps)
+    print(f"sensitivity {exp.name}: design {exp.design}, {len(exp.parameters)} parameters, "
+          f"{exp.replications} replications, {exp.months} months")  # fmt: skip
+    indices = sensitivity(exp, args.out, workers=args.workers, scheduler=args.scheduler, plots=not args.no_plots)
+    by = "ST" if exp.design == "sobol" else "mu_star"
+    for m, g in indices.groupby("metric", sort=False):
+        print(f"\n{m}:\n{g.drop(columns='metric').sort_values(by, ascending=False).to_string(index=False, float_format=_fmt)}")
+    print()
+    status = _report(indices.attrs["sweep"])
+    print(f"indices in {indices.attrs['sweep']['out']}/indices.csv")
+    return status

@@ -1,0 +1,239 @@
+"""Paired comparisons: each alternative scenario against a base, with common random numbers.
+
+Replication ``i`` of every scenario runs with seed ``seed + i``; the model's named random streams keep
+the draws aligned, so the difference between two scenarios in one replication is mostly the effect of
+what differs between them. The effect is the mean of the paired differences with a 95% t interval; the
+width of the Welch interval that unpaired runs would give is reported beside it (what pairing saves).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..outputs import BY_NAME, summarise
+from ..provenance import git_commit
+from ..runner import resolve
+from ..scenario import Scenario
+from .design import METRICS, ExperimentError
+from .executors import make_executor
+from .runs import RunSpec, RunsFailed, run_all
+from .store import atomic_write, versions, write_text
+
+DEFAULT_METRICS: tuple[str, ...] = (
+    "trafficked",
+    "emigrants_legal",
+    "emigrants_irregular",
+    "returns",
+    "victims_sexual",
+    "victims_labour",
+    "victims_identified",
+    "convictions",
+    "gang_revenue_usd",
+    "births",
+    "deaths_home",
+    "population_home",
+    "working_age_share",
+    "old_age_dependency_ratio",
+)
+
+# what a policy reader calls the metrics (the table adds "total" for flows and "at end" for stocks)
+LABELS = {
+    "trafficked": "persons trafficked",
+    "emigrants_legal": "legal emigrants",
+    "emigrants_irregular": "irregular emigrants",
+    "returns": "returns home",
+    "victims_sexual": "victims in sexual exploitation",
+    "victims_labour": "victims in forced labour",
+    "victims_identified": "victims identified",
+    "convictions": "convictions",
+    "gang_revenue_usd": "gang revenue (USD)",
+    "births": "births at home",
+    "deaths_home": "deaths at home",
+    "population_home": "residents at home",
+    "working_age_share": "working-age share (15-64)",
+    "old_age_dependency_ratio": "old-age dependency ratio",
+}
+
+EFFECT_COLUMNS = [
+    "scenario", "metric", "baseline_mean", "scenario_mean", "effect", "ci_low", "ci_high",
+    "relative_effect", "paired_ci_width", "unpaired_ci_width",
+]  # fmt: skip
+
+
+@dataclass
+class Comparison:
+    """The result of ``compare``: effects, one row per run, the monthly rows and the provenance."""
+
+    base: str
+    scenarios: list[str]  # the base first, then the alternatives
+    effects: pd.DataFrame  # EFFECT_COLUMNS, one row per alternative and metric
+    runs: pd.DataFrame  # scenario, replication, seed and every summary metric
+    timeseries: pd.DataFrame  # scenario, replication and the monthly outputs
+    manifest: dict
+
+
+def label(metric: str) -> str:
+    return f"{LABELS.get(metric, metric)}, {'total' if BY_NAME[metric].kind == 'flow' else 'at end'}"
+
+
+def _half_width(se: float, df: float) -> float:
+    """Half the width of a 95% t interval with standard error ``se`` and ``df`` degrees of freedom."""
+    return 0.0 if se == 0 else float(stats.t.ppf(0.975, df) * se)
+
+
+def paired_effects(runs: pd.DataFrame, base: str, metrics: tuple[str, ...] | list[str] = DEFAULT_METRICS) -> pd.DataFrame:
+    """Effects of every other scenario in ``runs`` against ``base`` from replications paired by number.
+
+    ``runs`` has columns ``scenario``, ``replication`` and the metrics. ``effect`` is the mean of the
+    paired differences (scenario minus base), ``ci_low``/``ci_high`` its 95% t interval (width
+    ``paired_ci_width``); ``unpaired_ci_width`` is the width of the Welch interval of the difference of
+    means; ``relative_effect`` is effect / baseline mean (NaN when that mean is 0).
+    """
+    by = {name: g.set_index("replication").sort_index() for name, g in runs.groupby("scenario", sort=False)}
+    if base not in by:
+        raise ValueError(f"no runs of the base scenario {base!r}")
+    rows = []
+    for name, alt in by.items():
+        if name == base:
+            continue
+        reps = by[base].index.intersection(alt.index)
+        n = len(reps)
+        for m in metrics:
+            x, y = by[base].loc[reps, m].to_numpy(float), alt.loc[reps, m].to_numpy(float)
+            d = y - x
+            effect = float(d.mean())
+            if n > 1:
+                half = _half_width(float(d.std(ddof=1)) / math.sqrt(n), n - 1)
+                vx, vy = x.var(ddof=1) / n, y.var(ddof=1) / n  # Welch: squared standard errors of the means
+                welch_df = (vx + vy) ** 2 / ((vx**2 + vy**2) / (n - 1)) if vx + vy > 0 else n - 1
+                unpaired = 2 * _half_width(math.sqrt(vx + vy), welch_df)
+            else:
+                half = unpaired = float("nan")
+            base_mean = float(x.mean())
+            rows.append({
+                "scenario": name, "metric": m, "baseline_mean": base_mean, "scenario_mean": float(y.mean()),
+                "effect": effect, "ci_low": effect - half, "ci_high": effect + half,
+                "relative_effect": effect / base_mean if base_mean != 0 else float("nan"),
+                "paired_ci_width": 2 * half, "unpaired_ci_width": unpaired,
+            })  # fmt: skip
+    return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+
+
+def compare(
+    base: Scenario | str | Path,
+    alternatives: list[Scenario | str | Path],
+    *,
+    reps: int = 10,
+    seed: int = 1,
+    months: int | None = None,
+    scale: float | None = None,
+    overrides: dict[str, Any] | None = None,
+    metrics: tuple[str, ...] | list[str] = DEFAULT_METRICS,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: bool | None = None,
+) -> Comparison:
+    """Run ``reps`` replications of ``base`` and each alternative (replication i: seed ``seed + i``).
+
+    ``months``, ``scale`` and dotted ``overrides`` apply to every scenario. Raises ``ScenarioError`` for
+    an invalid scenario and ``RunsFailed`` if a run fails (a comparison needs every pair).
+    """
+    if reps < 2:
+        raise ExperimentError([f"--reps: a confidence interval needs at least 2 replications (got {reps})"])
+    unknown = [m for m in metrics if m not in METRICS]
+    if unknown:
+        raise ExperimentError([f"metrics: unknown output {m!r} (known: {', '.join(METRICS)})" for m in unknown])
+    scenarios = [resolve(s, overrides, months=months, scale=scale) for s in [base, *alternatives]]
+    names = [sc.name for sc in scenarios]
+    if len(set(names)) < len(names):
+        raise ExperimentError([f"scenarios: two scenarios are named {n!r}; give them distinct names" for n in sorted({n for n in names if names.count(n) > 1})])  # noqa: E501
+    specs = [
+        RunSpec(k * reps + i, sc, seed=seed + i, point=k, replication=i)
+        for k, sc in enumerate(scenarios)
+        for i in range(reps)
+    ]
+    with make_executor(workers, scheduler) as executor:
+        outcomes = {o.run_id: o for o in run_all(specs, executor, progress=progress, label="compare")}
+    failed = [(s, outcomes[s.run_id]) for s in specs if outcomes[s.run_id].status != "ok"]
+    if failed:
+        s, o = failed[0]
+        raise RunsFailed(f"{len(failed)} of {len(specs)} runs failed, e.g. {names[s.point]} replication {s.replication}: {o.error}")
+    rows, frames = [], []
+    for s in specs:
+        df = outcomes[s.run_id].timeseries
+        rows.append({"scenario": names[s.point], "replication": s.replication, "seed": s.seed, **summarise(df)})
+        frames.append(df.assign(scenario=names[s.point], replication=s.replication))
+    runs = pd.DataFrame(rows)[["scenario", "replication", "seed", *METRICS]]
+    ts = pd.concat(frames, ignore_index=True)
+    ts = ts[["scenario", "replication", *[c for c in ts.columns if c not in ("scenario", "replication")]]]
+    manifest = {
+        "base": names[0],
+        "alternatives": names[1:],
+        "replications": reps,
+        "seeds": [seed, seed + reps - 1],
+        "metrics": list(metrics),
+        "scenarios": {sc.name: sc.model_dump(mode="json") for sc in scenarios},
+        "versions": versions(),
+        "commit": git_commit(),
+    }
+    return Comparison(names[0], names, paired_effects(runs, names[0], metrics), runs, ts, manifest)
+
+
+def write_comparison(c: Comparison, out: str | Path, plots: bool = True) -> Path:
+    """Write ``effects.csv``, ``runs.csv``, ``manifest.json`` and the charts into ``out``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write(out / "effects.csv", lambda p: c.effects.to_csv(p, index=False))
+    atomic_write(out / "runs.csv", lambda p: c.runs.to_csv(p, index=False))
+    write_text(out / "manifest.json", json.dumps(c.manifest, indent=2) + "\n")
+    if plots:
+        from .plots import effects_chart, fan_charts
+
+        atomic_write(out / "fan_charts.png", lambda p: fan_charts(c.timeseries, c.scenarios, p))
+        atomic_write(out / "effects.png", lambda p: effects_chart(c.effects, c.base, p))
+    return out
+
+
+def _number(metric: str, x: float, sign: bool = False) -> str:
+    """A value for the table: counts with thousands separators, shares in percent, ratios to 4 decimals."""
+    if not np.isfinite(x):
+        return "n/a"
+    unit = BY_NAME[metric].unit
+    decimals = 2 if unit in ("share", "0-1") else 4 if unit == "ratio" else 0
+    x = round(x * (100 if unit in ("share", "0-1") else 1), decimals) + 0.0  # + 0.0: no "-0"
+    return f"{x:{'+' if sign else ''},.{decimals}f}"
+
+
+def effects_table(c: Comparison) -> str:
+    """The effects as a plain-text table a policy reader can read."""
+    dates = c.timeseries.loc[c.timeseries["month"] > 0, "date"]
+    reps = c.manifest["replications"]
+    lo, hi = c.manifest["seeds"]
+    lines = [
+        f"Effects against {c.base}: {reps} paired replications (seeds {lo}-{hi}), {dates.min()} to {dates.max()}",
+        f"effect = scenario minus {c.base} (mean of the paired differences), with its 95% confidence interval;",
+        "* marks an interval that excludes zero (the change is unlikely to be chance).",
+    ]
+    names = {m: label(m) + (" (%)" if BY_NAME[m].unit in ("share", "0-1") else "") for m in c.effects["metric"]}
+    width = max(map(len, names.values()))
+    col = max(13, *(len(n) for n in c.scenarios))
+    for name, g in c.effects.groupby("scenario", sort=False):
+        lines += ["", name, f"  {'':<{width}}  {c.base:>{col}}  {name:>{col}}  {'effect':>{col}}   {'95% CI':<28}  change"]
+        for r in g.itertuples():
+            m = r.metric
+            star = "*" if r.ci_low > 0 or r.ci_high < 0 else " "
+            ci = f"[{_number(m, r.ci_low, True)}, {_number(m, r.ci_high, True)}]"
+            change = f"{r.relative_effect:+.1%}" if np.isfinite(r.relative_effect) else "n/a"
+            lines.append(
+                f"  {names[m]:<{width}}  {_number(m, r.baseline_mean):>{col}}  {_number(m, r.scenario_mean):>{col}}  "
+                f"{_number(m, r.effect, True):>{col}}{star}  {ci:<28}  {change}"
+            )
+    return "\n".join(lines)

@@ -1,0 +1,142 @@
+"""Charts of experiments (PNG): fan charts and effects of a comparison, sweep responses, sensitivity bars.
+
+Every chart is written atomically (a complete file or none).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .compare import label  # noqa: E402
+from .design import Experiment  # noqa: E402
+from .store import atomic_write  # noqa: E402
+
+# the series of the fan charts: title and how to compute it from one run's monthly rows
+FAN_SERIES = (
+    ("residents at home (million)", lambda d: d["population_home"] / 1e6),
+    ("true victims in exploitation (sexual + labour)", lambda d: d["victims_sexual"] + d["victims_labour"]),
+    ("persons trafficked, cumulative", lambda d: d["trafficked"].cumsum()),
+    ("emigrants (legal + irregular), cumulative", lambda d: (d["emigrants_legal"] + d["emigrants_irregular"]).cumsum()),
+)
+
+
+def _save(fig, path: Path) -> Path:
+    fig.tight_layout()
+    atomic_write(Path(path), lambda p: fig.savefig(p, dpi=100, format="png"))
+    plt.close(fig)
+    return Path(path)
+
+
+def fan_charts(ts: pd.DataFrame, scenarios: list[str], path: str | Path) -> Path:
+    """Median and 90% band (5th-95th percentile over replications) of the main series per scenario."""
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
+    for k, name in enumerate(scenarios):
+        runs = ts[ts["scenario"] == name]
+        dates = pd.to_datetime(runs.loc[runs["replication"] == runs["replication"].min(), "date"], format="%Y-%m")
+        for ax, (title, series) in zip(axes.flat, FAN_SERIES):
+            values = np.stack([series(g).to_numpy(float) for _, g in runs.groupby("replication")])
+            lo, mid, hi = np.percentile(values, [5, 50, 95], axis=0)
+            ax.fill_between(dates, lo, hi, color=f"C{k}", alpha=0.25, linewidth=0)
+            ax.plot(dates, mid, color=f"C{k}", label=name)
+            ax.set_title(title, fontsize=10)
+    axes.flat[0].legend(fontsize=8, loc="best")
+    fig.suptitle("Median and 90% band over replications", fontsize=11)
+    return _save(fig, path)
+
+
+def effects_chart(effects: pd.DataFrame, base: str, path: str | Path) -> Path:
+    """Relative effect of each alternative on each metric, with its 95% interval."""
+    metrics = list(dict.fromkeys(effects["metric"]))
+    names = list(dict.fromkeys(effects["scenario"]))
+    fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(metrics) * max(1, len(names) / 2)))
+    step = 0.7 / max(1, len(names))
+    for k, name in enumerate(names):
+        e = effects[effects["scenario"] == name].set_index("metric").loc[metrics]
+        scale = e["baseline_mean"].where(e["baseline_mean"] != 0) / 100
+        y = np.arange(len(metrics)) + (k - (len(names) - 1) / 2) * step
+        x = e["effect"] / scale
+        err = np.vstack([x - e["ci_low"] / scale, e["ci_high"] / scale - x])
+        ax.errorbar(x, y, xerr=err, fmt="o", color=f"C{k}", capsize=3, label=name)
+    ax.axvline(0, color="k", linewidth=0.8)
+    ax.set_yticks(range(len(metrics)), [label(m) for m in metrics], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"change against {base} (%), with 95% interval")
+    ax.legend(fontsize=8, loc="best")
+    return _save(fig, path)
+
+
+def _grid_axes(n: int, width: float = 3.2, height: float = 2.8):
+    cols = min(5, n)
+    rows = math.ceil(n / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows + 0.6), squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, axes.flat
+
+
+def sweep_plots(exp: Experiment, runs: pd.DataFrame, out: str | Path) -> list[Path]:
+    """``sweep_<metric>.png``: the metric's response to each parameter (mean over the other runs).
+
+    A grid over two parameters gives one panel with a line per level of the second; another grid a
+    panel per parameter; a sampler a scatter per parameter (mean over replications per point).
+    """
+    ok = runs[runs["status"] == "ok"]
+    if ok.empty:
+        return []
+    keys, paths = exp.keys, []
+    for m in exp.metrics:
+        if exp.design == "grid" and len(keys) == 2:
+            fig, axes = _grid_axes(1, 6, 4)
+            ax = axes[0]
+            means = ok.groupby(keys, sort=False)[m].mean().unstack(keys[1])
+            for k, col in enumerate(means.columns):
+                ax.plot(range(len(means)), means[col], "o-", color=f"C{k}", label=f"{keys[1]} = {col}")
+            ax.set_xticks(range(len(means)), [str(v) for v in means.index])
+            ax.set(xlabel=keys[0], ylabel=label(m))
+            ax.legend(fontsize=7)
+        else:
+            fig, axes = _grid_axes(len(keys))
+            for ax, key in zip(axes, keys):
+                if exp.design == "grid":
+                    means = ok.groupby(key, sort=False)[m].mean()
+                    ax.plot(range(len(means)), means.to_numpy(), "o-")
+                    ax.set_xticks(range(len(means)), [str(v) for v in means.index])
+                else:
+                    points = ok.groupby("point")[[key, m]].mean()
+                    ax.plot(points[key], points[m], ".", alpha=0.6)
+                ax.set_xlabel(key, fontsize=8)
+            axes[0].set_ylabel(label(m), fontsize=8)
+        fig.suptitle(f"{exp.name}: {label(m)}", fontsize=10)
+        paths.append(_save(fig, Path(out) / f"sweep_{m}.png"))
+    return paths
+
+
+def sensitivity_charts(indices: pd.DataFrame, out: str | Path) -> list[Path]:
+    """``indices_<metric>.png``: Sobol S1 and ST, or Morris mu* and sigma, per parameter with intervals."""
+    sobol = "ST" in indices.columns
+    paths = []
+    for m, g in indices.groupby("metric", sort=False):
+        g = g.sort_values("ST" if sobol else "mu_star")
+        fig, ax = plt.subplots(figsize=(8, 1 + 0.4 * len(g)))
+        y = np.arange(len(g))
+        if sobol:
+            ax.barh(y - 0.2, g["S1"], 0.4, xerr=g["S1_conf"], capsize=2, label="first order S1")
+            ax.barh(y + 0.2, g["ST"], 0.4, xerr=g["ST_conf"], capsize=2, label="total order ST")
+            ax.set_xlabel("Sobol index (95% interval)")
+        else:
+            ax.barh(y - 0.2, g["mu_star"], 0.4, xerr=g["mu_star_conf"], capsize=2, label="mu* (mean |elementary effect|)")
+            ax.barh(y + 0.2, g["sigma"], 0.4, label="sigma (non-linearity, interactions)")
+            ax.set_xlabel(f"elementary effect on {m}")
+        ax.set_yticks(y, g["parameter"], fontsize=8)
+        ax.set_title(label(m), fontsize=10)
+        ax.legend(fontsize=8, loc="lower right")
+        paths.append(_save(fig, Path(out) / f"indices_{m}.png"))
+    return paths

@@ -1,0 +1,153 @@
+"""Sweeps: one row per run, resumable after any interruption, failures recorded, executor-independent."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from conftest_experiments import results, sim_main, sim_process, write_experiment
+from sim.experiments import load_experiment, read_runs, read_timeseries, sensitivity, sweep
+
+GRID = {"police.raid_rate": {"levels": [0.01, 0.05]}, "police.conviction_rate": {"levels": [0.2, 0.6]}}
+
+
+@pytest.fixture
+def grid(tmp_path) -> Path:
+    return write_experiment(tmp_path, GRID, replications=2, months=24)
+
+
+def test_sweep_writes_one_row_per_run_and_the_monthly_rows_of_each(grid, tmp_path):
+    runs = sweep(grid, tmp_path / "out", workers=1, plots=False)
+    out = tmp_path / "out"
+    assert list(runs.columns) == [
+        "run_id", "point", "police.raid_rate", "police.conviction_rate", "replication", "seed", "status", "error",
+        "trafficked", "population_home",
+    ]  # fmt: skip
+    assert runs["run_id"].tolist() == list(range(8))
+    assert runs["seed"].tolist() == [1, 2] * 4
+    assert (runs["status"] == "ok").all()
+    pd.testing.assert_frame_equal(read_runs(out), runs, check_dtype=False)
+    ts = read_timeseries(out)
+    assert ts.groupby("run_id").size().tolist() == [25] * 8  # the initial state and 24 months
+    assert ts.loc[ts["run_id"] == 5, "trafficked"].iloc[1:].sum() == runs.loc[5, "trafficked"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["fingerprint"] == load_experiment(grid).fingerprint
+    assert manifest["experiment"]["parameters"]["police.raid_rate"] == {"levels": [0.01, 0.05]}
+    assert {"commit", "versions"} <= set(manifest) and manifest["ok"] == 8
+
+
+def test_running_the_same_sweep_again_skips_finished_runs(grid, tmp_path):
+    out = tmp_path / "out"
+    sweep(grid, out, workers=1, plots=False)
+    before = results(out, "runs.csv", "timeseries.parquet")
+    stamps = {p: p.stat().st_mtime_ns for p in (out / "runs").iterdir()}
+    again = sweep(grid, out, workers=1, plots=False)
+    assert again.attrs["sweep"]["ran"] == 0 and again.attrs["sweep"]["skipped"] == 8
+    assert {p: p.stat().st_mtime_ns for p in (out / "runs").iterdir()} == stamps
+    assert results(out, "runs.csv", "timeseries.parquet") == before
+
+
+def test_a_folder_holding_another_experiment_is_refused_with_exit_2(grid, tmp_path, capsys):
+    out = tmp_path / "out"
+    sweep(grid, out, workers=1, plots=False)
+    before = results(out, "runs.csv", "timeseries.parquet", "manifest.json")
+    status, _, err = sim_main(capsys, "sweep", grid, "--out", out, "--reps", 3)  # three replications: another experiment
+    assert status == 2
+    assert f"{out}: holds the results of another experiment" in err and "Traceback" not in err
+    assert results(out, "runs.csv", "timeseries.parquet", "manifest.json") == before
+
+
+def test_a_failing_run_is_recorded_and_the_sweep_completes(tmp_path, capsys):
+    # each debt is valid alone; one combination (debt_max below debt_min) is not
+    path = write_experiment(
+        tmp_path, {"exploitation.debt_min": {"levels": [600, 2000]}, "exploitation.debt_max": {"levels": [2300, 1000]}}
+    )
+    out = tmp_path / "out"
+    status, stdout, err = sim_main(capsys, "sweep", path, "--out", out, "--workers", 1, "--no-plots")
+    assert status == 1
+    assert "3 ok, 1 failed" in stdout and "runs failed" in err
+    runs = read_runs(out)
+    assert runs["status"].tolist() == ["ok", "ok", "ok", "failed"]
+    assert "exploitation.debt_max: must not be below exploitation.debt_min" in runs.loc[3, "error"]
+    assert sorted(read_timeseries(out)["run_id"].unique()) == [0, 1, 2]
+    # failed runs are retried when the command runs again (a failure may be transient)
+    assert sweep(path, out, workers=1, plots=False).attrs["sweep"]["ran"] == 1
+
+
+def test_results_do_not_depend_on_the_number_of_workers(grid, tmp_path):
+    sweep(grid, tmp_path / "one", workers=1, plots=False)
+    sweep(grid, tmp_path / "two", workers=2, plots=False)
+    names = ("runs.csv", "timeseries.parquet", "manifest.json")
+    assert results(tmp_path / "one", *names) == results(tmp_path / "two", *names)
+
+
+def test_progress_bar_shows_runs_and_failures_on_a_terminal_only(grid, tmp_path, capsys):
+    sweep(grid, tmp_path / "shown", workers=1, plots=False, progress=True)
+    err = capsys.readouterr().err
+    assert "8/8" in err and "failed 0" in err and "run/s" in err
+    sim_main(capsys, "sweep", grid, "--out", tmp_path / "hidden", "--workers", 1, "--no-plots")
+    assert capsys.readouterr().err == ""  # stderr is not a terminal under pytest: no bar in logs
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def test_sobol_killed_by_sigkill_and_resumed_gives_the_same_files_as_an_uninterrupted_run(tmp_path):
+    path = write_experiment(
+        tmp_path,
+        {"migration.intercept": {"min": -7.0, "max": -5.0}, "police.conviction_rate": {"min": 0.1, "max": 0.6},
+         "gangs.routes_per_gang": {"min": 1, "max": 3}},
+        design="sobol", samples=8, months=36,
+    )  # fmt: skip
+    runs, killed = 8 * (3 + 2), tmp_path / "killed"
+    proc = sim_process("sensitivity", path, "--out", killed, "--workers", 2, "--no-plots")
+    try:
+        deadline = time.monotonic() + 120
+        while len(list((killed / "runs").glob("[0-9]*.parquet"))) < runs // 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        workers = _children(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)  # the sweep's own process only, at an arbitrary moment
+        proc.wait()
+        done = list((killed / "runs").glob("[0-9]*.parquet"))
+        assert runs // 4 <= len(done) < runs and not (killed / "runs.csv").exists()
+        for f in done:  # every run file present is complete
+            assert pq.read_table(f).num_rows == 37
+        # the workers notice that the sweep is gone and exit
+        deadline = time.monotonic() + 20
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert workers and not any(map(_alive, workers))
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)  # whatever is left of the process group
+        except ProcessLookupError:
+            pass
+
+    resumed = sensitivity(path, killed, workers=2, plots=False)
+    assert resumed.attrs["sweep"]["skipped"] == len(done)
+    sensitivity(path, tmp_path / "whole", workers=1, plots=False)
+    names = ("runs.csv", "timeseries.parquet", "indices.csv", "manifest.json")
+    assert results(killed, *names) == results(tmp_path / "whole", *names)
