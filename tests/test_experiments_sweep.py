@@ -151,3 +151,16 @@ def test_sobol_killed_by_sigkill_and_resumed_gives_the_same_files_as_an_uninterr
     sensitivity(path, tmp_path / "whole", workers=1, plots=False)
     names = ("runs.csv", "timeseries.parquet", "indices.csv", "manifest.json")
     assert results(killed, *names) == results(tmp_path / "whole", *names)
+
+
+def test_changing_only_the_metrics_retabulates_the_stored_runs(grid, tmp_path):
+    out = tmp_path / "out"
+    sweep(grid, out, workers=1, plots=False)
+    other = tmp_path / "births.toml"
+    other.write_text(grid.read_text().replace('["trafficked", "population_home"]', '["births"]'))
+    runs = sweep(other, out, workers=1, plots=False)
+    assert runs.attrs["sweep"]["ran"] == 0
+    assert list(runs.columns[-1:]) == ["births"] and "trafficked" not in runs.columns
+    assert runs["births"].tolist() == [
+        g.loc[g["month"] > 0, "births"].sum() for _, g in read_timeseries(out).groupby("run_id")
+    ]

@@ -14,8 +14,8 @@ Experiments see the model only through ``sim.run`` and ``sim.summarise``.
 """
 
 from .compare import DEFAULT_METRICS, Comparison, compare, effects_table, paired_effects, write_comparison
-from .design import Experiment, ExperimentError, load_experiment
-from .runs import RunsFailed
+from .design import Experiment, load_experiment
+from .errors import ExperimentError, RunsFailed
 from .sensitivity import analyse, sensitivity
 from .store import read_runs, read_timeseries
 from .sweep import sweep

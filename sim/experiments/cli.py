@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from ..cli import _positive, _scale, _seed
-from .runs import RunsFailed
+from .errors import RunsFailed
 
 
 def _fmt(x: float) -> str:

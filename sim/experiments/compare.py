@@ -22,9 +22,10 @@ from ..outputs import BY_NAME, summarise
 from ..provenance import git_commit
 from ..runner import resolve
 from ..scenario import Scenario
-from .design import METRICS, ExperimentError
+from .design import METRICS
+from .errors import ExperimentError, RunsFailed
 from .executors import make_executor
-from .runs import RunSpec, RunsFailed, run_all
+from .runs import RunSpec, run_all
 from .store import atomic_write, versions, write_text
 
 DEFAULT_METRICS: tuple[str, ...] = (

@@ -38,15 +38,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..outputs import FLOWS, STOCKS
 from ..scenario import Scenario, ScenarioError, load_scenario
+from .errors import ExperimentError
 from .runs import RunSpec
 
-DESIGNS = ("grid", "lhs", "sobol", "morris")
 SAMPLERS = ("lhs", "sobol", "morris")
 METRICS: tuple[str, ...] = FLOWS + STOCKS  # what ``sim.summarise`` gives, one number per run
-
-
-class ExperimentError(ScenarioError):
-    """Problems in an experiment file or its output folder, one ``FILE: key: message`` line each."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -234,17 +230,14 @@ def _without_source(problem: str, key: str) -> str:
     return rest.removeprefix(f"{key}: ")
 
 
-def _exists(data: dict, dotted: str) -> bool:
-    d: Any = data
-    for part in dotted.split("."):
-        if not isinstance(d, dict) or part not in d:
-            return False
-        d = d[part]
-    return True
+_MISSING = object()
 
 
-def _get(data: dict, dotted: str) -> Any:
+def _lookup(data: Any, dotted: str) -> Any:
+    """The value at ``a.b.c`` in nested dicts, or ``_MISSING``."""
     for part in dotted.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return _MISSING
         data = data[part]
     return data
 
@@ -347,10 +340,10 @@ def _load_base(spec: ExperimentFile, f: str, base_path: Path, problems: list[str
 def _parameter(spec: ExperimentFile, key: str, data: dict, base_path: Path, f: str, problems: list[str]) -> Parameter:
     """Check one varied parameter against the scenario; each level or bound is tried on the base."""
     p, where = spec.parameters[key], f"{f}: parameters.{key}"
-    if not _exists(data, key):
+    current = _lookup(data, key)
+    if current is _MISSING:
         problems.append(f"{where}: not a parameter of the scenario {base_path.name}")
         return Parameter(key)
-    current = _get(data, key)
     if spec.design == "grid":
         if p.levels is None or p.min is not None or p.max is not None:
             problems.append(f"{where}: a grid needs levels = [...] (and no min/max)")

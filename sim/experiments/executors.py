@@ -16,6 +16,10 @@ import threading
 import time
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
+from .errors import ExperimentError, RunsFailed
+
+RESUME = "finished runs are kept: run the same command again to resume"
+
 
 class Executor(Protocol):
     def map_unordered(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]: ...
@@ -76,6 +80,8 @@ class LocalPool:
         try:
             for fut in cf.as_completed(futures):
                 yield fut.result()
+        except cf.process.BrokenProcessPool as e:
+            raise RunsFailed(f"a worker process died ({e}); {RESUME}") from None
         finally:
             self.pool.shutdown(wait=False, cancel_futures=True)
 
@@ -101,13 +107,14 @@ class DaskCluster:
         if not items:
             return
         # no list of futures is kept here: each result is released on the cluster once yielded
-        for _, result in as_completed(self.client.map(fn, items, pure=False), loop=self.client.loop, with_results=True):
+        futures = as_completed(self.client.map(fn, items, pure=False), loop=self.client.loop, with_results=True)
+        for _, result in futures:
+            if isinstance(result, BaseException):  # a lost or cancelled task, not a failed run
+                raise RunsFailed(f"the Dask cluster at {self.address} lost a run ({result!r}); {RESUME}")
             yield result
 
     def __enter__(self):
         from distributed import Client
-
-        from .design import ExperimentError
 
         try:
             # connection timeout: Dask's setting distributed.comm.timeouts.connect (30 s unless configured)

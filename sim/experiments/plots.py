@@ -94,14 +94,14 @@ def sweep_plots(exp: Experiment, runs: pd.DataFrame, out: str | Path) -> list[Pa
     keys, paths = exp.keys, []
     for m in exp.metrics:
         if exp.design == "grid" and len(keys) == 2:
-            fig, axes = _grid_axes(1, 6, 4)
+            fig, axes = _grid_axes(1, 8, 4)
             ax = axes[0]
             means = ok.groupby(keys, sort=False)[m].mean().unstack(keys[1])
             for k, col in enumerate(means.columns):
-                ax.plot(range(len(means)), means[col], "o-", color=f"C{k}", label=f"{keys[1]} = {col}")
+                ax.plot(range(len(means)), means[col], "o-", color=f"C{k}", label=str(col))
             ax.set_xticks(range(len(means)), [str(v) for v in means.index])
-            ax.set(xlabel=keys[0], ylabel=label(m))
-            ax.legend(fontsize=7)
+            ax.set(xlabel=keys[0], ylabel=f"{label(m)} (mean)")
+            ax.legend(title=keys[1], fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
         else:
             fig, axes = _grid_axes(len(keys))
             for ax, key in zip(axes, keys):

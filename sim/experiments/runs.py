@@ -29,10 +29,6 @@ class RunSpec:
     replication: int = 0
 
 
-class RunsFailed(RuntimeError):
-    """Runs failed where every run is needed (a comparison, a sensitivity analysis)."""
-
-
 @dataclass
 class RunOutcome:
     run_id: int

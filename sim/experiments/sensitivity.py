@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .design import Experiment, ExperimentError, as_experiment
-from .runs import RunsFailed
+from .design import Experiment, as_experiment
+from .errors import ExperimentError, RunsFailed
 from .store import atomic_write
 from .sweep import default_out, sweep
 

@@ -27,7 +27,8 @@ import pyarrow.parquet as pq
 
 from ..outputs import summarise
 from ..provenance import git_commit, package_versions
-from .design import Experiment, ExperimentError
+from .design import Experiment
+from .errors import ExperimentError
 from .runs import RunOutcome, RunSpec
 
 TMP = ".tmp-"
