@@ -15,7 +15,7 @@ import numba as nb
 import numpy as np
 
 from .population import ACTIVE, HOME_MAX, Population, Status, beta_draws
-from .rng import u01
+from .rng import month_key, u01_at
 
 MAX_AGE_MONTHS = 110 * 12
 _DEAD = np.uint8(Status.DEAD)
@@ -78,29 +78,35 @@ def fertility_by_age(p) -> np.ndarray:
 
 
 @nb.njit(cache=True)
-def _deaths_and_mothers(n, status, birth, death, sex, month, fert, key, mothers):
-    """One pass: deaths by the life table; women at home who give birth. Returns counts."""
+def _deaths_and_mothers(start, n, status, birth, death, sex, month, fert, key, mothers, k):
+    """Persons from ``start`` on: deaths by the life table; women at home who give birth, written to
+    ``mothers`` from position ``k``.
+
+    Without data-dependent branches but the rare ones (a death, a birth): every living person draws
+    (``fert`` is 0 outside ages 15-49). Returns deaths at home and abroad, the number of mothers and
+    the first person not processed (``n`` unless ``mothers`` is full).
+    """
+    mk = month_key(key, month)
+    last_age = fert.shape[0] - 1
     deaths_home = 0
     deaths_abroad = 0
-    k = 0
-    for i in range(n):
+    for i in range(start, n):
         s = status[i]
-        if s == _DEAD:
-            continue
-        if death[i] <= month:
+        alive = s != _DEAD
+        dies = alive & (death[i] <= month)
+        if dies:
             if s <= HOME_MAX:
                 deaths_home += 1
             else:
                 deaths_abroad += 1
             status[i] = _DEAD
-            continue
-        if sex[i] == 1 and s <= HOME_MAX:
-            age = (month - birth[i]) // 12
-            if 15 <= age < 50 and k < mothers.shape[0]:
-                if u01(key, month, i) < fert[age]:
-                    mothers[k] = i
-                    k += 1
-    return deaths_home, deaths_abroad, k
+        age = min((month - np.int64(birth[i])) // 12, last_age)
+        if alive & ~dies & (sex[i] == 1) & (s <= HOME_MAX) & (u01_at(mk, i) < fert[age]):
+            if k == mothers.shape[0]:  # full: the next call starts again from this mother
+                return deaths_home, deaths_abroad, k, i
+            mothers[k] = i
+            k += 1
+    return deaths_home, deaths_abroad, k, n
 
 
 class Demography:
@@ -110,18 +116,20 @@ class Demography:
         self.keys = keys
         self.life = life
         self.fert = fertility_by_age(self.p)
-        self._mothers = np.empty(0, dtype=np.int64)
+        self._mothers = np.empty(4096, dtype=np.int64)  # mothers of the month (grown when needed)
 
     def step(self, pop: Population, month: int, counts: dict) -> None:
-        if self._mothers.shape[0] < pop.n // 8 + 1024:
-            self._mothers = np.empty(pop.n // 4 + 1024, dtype=np.int64)
-        dh, da, k = _deaths_and_mothers(
-            pop.n, pop.status, pop.birth, pop.death, pop.sex, month, self.fert, self.keys["demography.birth"], self._mothers
-        )
-        counts["deaths_home"] += dh
-        counts["deaths_abroad"] += da
-        if k == self._mothers.shape[0]:
-            raise RuntimeError("birth buffer full: fertility parameters out of range")
+        k, i = 0, 0
+        while True:
+            dh, da, k, i = _deaths_and_mothers(
+                i, pop.n, pop.status, pop.birth, pop.death, pop.sex, month, self.fert, self.keys["demography.birth"],
+                self._mothers, k,
+            )  # fmt: skip
+            counts["deaths_home"] += dh
+            counts["deaths_abroad"] += da
+            if i == pop.n:
+                break
+            self._mothers = np.concatenate([self._mothers, np.empty_like(self._mothers)])  # full: grow, go on
         self._births(pop, self._mothers[:k].copy(), month)
         counts["births"] += k
 

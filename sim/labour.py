@@ -14,7 +14,7 @@ import numba as nb
 import numpy as np
 
 from .population import ACTIVE, RETIRE_AGE_MONTHS, WORK_AGE_MONTHS, Population, Status
-from .rng import u01
+from .rng import month_key, u01_at
 
 _EMP = np.uint8(Status.EMPLOYED)
 _UNEMP = np.uint8(Status.UNEMPLOYED)
@@ -23,31 +23,31 @@ YOUTH_MONTHS = 25 * 12
 
 
 @nb.njit(cache=True)
-def _labour_pass(n, status, birth, since, region, flags, edu, month, key_loss, key_find, loss, find):
+def _labour_pass(n, status, birth, since, region, flags, edu, month, key_loss, key_find, rates, n_loss):
+    """One pass over all persons, written without data-dependent branches (integer selects instead).
+
+    ``rates`` holds the job-loss rates [region, youth] flattened, then the job-finding rates
+    [education] from index ``n_loss``. Each resident of working age in the labour force draws once,
+    with the job-loss key if employed, else the job-finding key.
+    """
+    mk_loss = month_key(key_loss, month)
+    mk_find = month_key(key_find, month)
     for i in range(n):
         s = status[i]
-        if s > _INACT:
-            continue
         age = month - birth[i]
-        if age < WORK_AGE_MONTHS:
-            continue
-        if age >= RETIRE_AGE_MONTHS:
-            if s != _INACT:
-                status[i] = _INACT
-                since[i] = month
-            continue
-        if s == _INACT:
-            if flags[i] & ACTIVE:
-                status[i] = _UNEMP
-                since[i] = month
-            continue
-        youth = 1 if age < YOUTH_MONTHS else 0
-        if s == _EMP:
-            if u01(key_loss, month, i) < loss[region[i], youth]:
-                status[i] = _UNEMP
-                since[i] = month
-        elif u01(key_find, month, i) < find[edu[i]]:
-            status[i] = _EMP
+        home = s <= _INACT
+        working = (age >= WORK_AGE_MONTHS) & (age < RETIRE_AGE_MONTHS)
+        employed = s == _EMP
+        e = np.int64(employed)  # arithmetic selects: the compiler keeps them free of branches
+        k = e * (region[i] * 2 + (age < YOUTH_MONTHS)) + (1 - e) * (n_loss + edu[i])
+        hit = u01_at(mk_find ^ ((mk_loss ^ mk_find) & np.uint64(-e)), i) < rates[k]
+        to_inactive = home & (age >= RETIRE_AGE_MONTHS) & (s != _INACT)
+        entering = (s == _INACT) & ((flags[i] & ACTIVE) != 0)
+        to_unemployed = home & working & (entering | (employed & hit))
+        to_employed = home & working & (s == _UNEMP) & hit
+        new = _INACT if to_inactive else (_UNEMP if to_unemployed else (_EMP if to_employed else s))
+        if new != s:
+            status[i] = new
             since[i] = month
 
 
@@ -70,5 +70,5 @@ def step(pop: Population, month: int, keys, p, u_target: np.ndarray, labour: np.
     loss, find = job_rates(p, u_target, labour)
     _labour_pass(
         pop.n, pop.status, pop.birth, pop.since, pop.region, pop.flags, pop.edu, month,
-        keys["labour.job_loss"], keys["labour.job_finding"], loss, find,
+        keys["labour.job_loss"], keys["labour.job_finding"], np.concatenate([loss.ravel(), find]), loss.size,
     )  # fmt: skip

@@ -21,32 +21,26 @@ YOUTH_MONTHS = 25 * 12
 
 @nb.njit(cache=True)
 def _census(n, status, birth, region, edu, month, n_regions):
-    """Counts over residents: by status, by broad age group, labour market by region and age group."""
-    by_status = np.zeros(9, dtype=np.int64)
-    ages = np.zeros(3, dtype=np.int64)  # 0-14, 15-64, 65+
-    labour = np.zeros((n_regions, 2, 3), dtype=np.int64)  # employed, unemployed, unemployed tertiary
-    residents = np.zeros(n_regions, dtype=np.int64)
+    """Counts over residents: by status, by broad age group, labour market by region and age group.
+
+    One pass that only counts: each person adds one to a cell [status, region, age group (0-14,
+    15-64, 65+), aged under 25, tertiary educated] of a histogram (four copies, so that consecutive
+    persons rarely wait on the same counter); the counts are sums over its cells.
+    """
+    hist = np.zeros((4, 9, n_regions, 3, 2, 2), dtype=np.int64)
     for i in range(n):
-        s = status[i]
-        by_status[s] += 1
-        if s > _HOME_MAX:
-            continue
-        r = region[i]
-        residents[r] += 1
-        age = month - birth[i]
-        if age < WORK_AGE_MONTHS:
-            ages[0] += 1
-        elif age < RETIRE_AGE_MONTHS:
-            ages[1] += 1
-            y = 1 if age < YOUTH_MONTHS else 0
-            if s == _EMP:
-                labour[r, y, 0] += 1
-            elif s == _UNEMP:
-                labour[r, y, 1] += 1
-                if edu[i] == 2:
-                    labour[r, y, 2] += 1
-        else:
-            ages[2] += 1
+        age = month - np.int64(birth[i])
+        group = np.int64(age >= WORK_AGE_MONTHS) + np.int64(age >= RETIRE_AGE_MONTHS)
+        hist[i & 3, status[i], region[i], group, np.int64(age < YOUTH_MONTHS), np.int64(edu[i] == 2)] += 1
+    h = hist.sum(axis=0)
+    by_status = h.reshape(9, -1).sum(axis=1)
+    home = h[: _HOME_MAX + 1]
+    ages = home.sum(axis=4).sum(axis=3).sum(axis=1).sum(axis=0)
+    residents = home.reshape(_HOME_MAX + 1, n_regions, -1).sum(axis=2).sum(axis=0)
+    labour = np.zeros((n_regions, 2, 3), dtype=np.int64)  # employed, unemployed, unemployed tertiary
+    labour[:, :, 0] = h[_EMP, :, 1].sum(axis=2)
+    labour[:, :, 1] = h[_UNEMP, :, 1].sum(axis=2)
+    labour[:, :, 2] = h[_UNEMP, :, 1, :, 1]
     return by_status, ages, labour, residents
 
 

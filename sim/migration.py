@@ -16,9 +16,10 @@ import numba as nb
 import numpy as np
 
 from .population import ACTIVE, CIRCULAR, RETIRE_AGE_MONTHS, WORK_AGE_MONTHS, Population, Status
-from .rng import u01
+from .rng import month_key, u01_at
 
 _HOME_MAX = np.uint8(Status.INACTIVE)
+AGE_BAND_SHIFT = 6  # age bands of 64 months in the bounds of looking probabilities
 
 
 def sigmoid(x):
@@ -26,27 +27,53 @@ def sigmoid(x):
 
 
 @nb.njit(cache=True)
-def _looking_pass(
-    n, status, birth, since, region, sex, edu, ties, risk, month, key_look, key_tie,
-    min_age, max_age, coef, log_gain, p_tie, p_max, cap_months, out,
+def _candidates(
+    start, n, status, birth, region, sex, edu, ties, month, key_look, key_tie, min_age, max_age, p_tie, bound, out, k,
 ):  # fmt: skip
-    """Residents gain ties and look abroad. Writes lookers' ids into ``out``; returns their number."""
-    k = 0
-    for i in range(n):
+    """Residents from ``start`` on gain ties; those of migration age whose draw to look abroad is below
+    the bound of their class are written to ``out`` from position ``k``.
+
+    ``bound[region, unemployed, has ties, education, sex, age band]`` (``Migration.class_bounds``) is
+    above the looking probability of every resident of the class, so only a few in a hundred are
+    candidates; the loop has no other data-dependent branch. Returns the number of candidates and
+    the first person not processed (``n`` unless ``out`` is full).
+    """
+    mk_look = month_key(key_look, month)
+    mk_tie = month_key(key_tie, month)
+    n_bands = bound.shape[5]
+    flat = np.append(bound.ravel(), 0.0)  # the last entry, 0, for persons who cannot look
+    nobody = flat.shape[0] - 1
+    for i in range(start, n):
+        if k == out.shape[0]:
+            return k, i
         s = status[i]
-        if s > _HOME_MAX:
-            continue
-        r = region[i]
-        if p_tie[r] > 0.0 and ties[i] < 255 and u01(key_tie, month, i) < p_tie[r]:
-            ties[i] += 1
+        r = np.int64(region[i])
+        home = s <= _HOME_MAX
+        t = ties[i]
+        gains = home & (t < 255) & (u01_at(mk_tie, i) < p_tie[r])
+        if gains:
+            ties[i] = t + 1
+        age = month - np.int64(birth[i])
+        band = min(max(age - min_age, 0) >> AGE_BAND_SHIFT, n_bands - 1)
+        c = ((((r * 2 + (s == 1)) * 2 + ((t > 0) | gains)) * 3 + edu[i]) * 2 + sex[i]) * n_bands + band
+        e = np.int64(home & (age >= min_age) & (age <= max_age))
+        c = e * c + (1 - e) * nobody  # arithmetic select: the compiler keeps it free of branches
+        if u01_at(mk_look, i) < flat[c]:
+            out[k] = i
+            k += 1
+    return k, n
+
+
+@nb.njit(cache=True)
+def _lookers_among(ids, k, status, birth, since, region, sex, edu, ties, risk, month, key_look, coef, log_gain, cap_months):
+    """The candidates ``ids[:k]`` who look abroad, by the logit of the rule; moved to the front of ``ids``."""
+    mk_look = month_key(key_look, month)
+    looking = 0
+    for j in range(k):
+        i = ids[j]
         age = month - birth[i]
-        if age < min_age or age > max_age:
-            continue
-        u = u01(key_look, month, i)
-        if u >= p_max:  # cheap bound: most residents do not look this month
-            continue
-        x = coef[0] + coef[1] * log_gain[r] + coef[4] * (age / 120.0 - 3.0) + coef[6] * risk[i]
-        if s == 1:
+        x = coef[0] + coef[1] * log_gain[region[i]] + coef[4] * (age / 120.0 - 3.0) + coef[6] * risk[i]
+        if status[i] == 1:
             x += coef[2] + coef[3] * min(month - since[i], cap_months) / 12.0
         if sex[i] == 1:
             x += coef[5]
@@ -56,11 +83,10 @@ def _looking_pass(
             x += coef[8]
         if ties[i] > 0:
             x += coef[9]
-        if u < 1.0 / (1.0 + np.exp(-x)):
-            if k < out.shape[0]:
-                out[k] = i
-            k += 1
-    return k
+        if u01_at(mk_look, i) < 1.0 / (1.0 + np.exp(-x)):
+            ids[looking] = i
+            looking += 1
+    return looking
 
 
 class Migration:
@@ -68,7 +94,7 @@ class Migration:
         self.sc = sc
         self.p = sc.migration
         self.keys = keys
-        self.out = np.empty(0, dtype=np.int64)
+        self.out = np.empty(4096, dtype=np.int64)  # lookers' ids (grown by the pass when needed)
         p = self.p
         self.coef = np.array(
             [p.intercept, p.wage_gain, p.unemployed, p.unemployment_years, p.age_decade, p.female,
@@ -87,29 +113,56 @@ class Migration:
         )  # fmt: skip
         return float(min(1.0, sigmoid(x) * 1.000001))
 
+    def class_bounds(self, log_gain: np.ndarray) -> np.ndarray:
+        """Bounds [region, unemployed, has ties, education, sex, age band] on the looking probability
+        of the residents of a class (age bands of ``2**AGE_BAND_SHIFT`` months from ``min_age``).
+
+        Each is the logistic of the largest logit in the class (the worst case of age within the band,
+        risk tolerance and months unemployed), raised by a margin far above rounding, and at most the
+        bound of all residents (``_upper_bound``), which the rule applies as well.
+        """
+        p, c = self.p, self.coef
+        lo, hi = p.min_age * 12, p.max_age * 12 + 11
+        starts = np.arange(lo, hi + 1, 2**AGE_BAND_SHIFT)
+        ends = np.minimum(starts + 2**AGE_BAND_SHIFT - 1, hi)
+        age = np.maximum(c[4] * (starts / 120.0 - 3.0), c[4] * (ends / 120.0 - 3.0))
+        x = (
+            (c[0] + c[1] * log_gain + max(0.0, c[6]))[:, None, None, None, None, None]
+            + np.array([0.0, c[2] + max(0.0, c[3] * int(p.desperation_cap_years * 12) / 12.0)])[:, None, None, None, None]
+            + np.array([0.0, c[9]])[:, None, None, None]
+            + np.array([0.0, c[7], c[8]])[:, None, None]
+            + np.array([0.0, c[5]])[:, None]
+            + age
+        )  # fmt: skip
+        return np.minimum(sigmoid(x + 1e-9) * (1 + 1e-9), self._upper_bound(log_gain))
+
+    def month_terms(self, ctx, emigrants_by_region: np.ndarray, residents_by_region: np.ndarray):
+        """This month's log wage ratio abroad/home and probability of gaining ties abroad, by region."""
+        log_gain = np.log(_expected_wage_abroad(self.sc, ctx) / ctx.home_wage)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_tie = np.where(residents_by_region > 0, self.p.ties_per_emigrant * emigrants_by_region / residents_by_region, 0.0)
+        return log_gain, np.clip(p_tie, 0.0, 1.0)
+
     def lookers(self, pop: Population, ctx, emigrants_by_region: np.ndarray, residents_by_region: np.ndarray):
         """Ids of residents looking for work abroad this month (and ties updated)."""
         if not self.p.enabled:
             return np.empty(0, dtype=np.int64)
-        log_gain = np.log(_expected_wage_abroad(self.sc, ctx) / ctx.home_wage)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p_tie = np.where(residents_by_region > 0, self.p.ties_per_emigrant * emigrants_by_region / residents_by_region, 0.0)
-        p_tie = np.clip(p_tie, 0.0, 1.0)
-        p_max = self._upper_bound(log_gain)
-        # lookers are at most the residents whose draw is below p_max: a binomial count, so a buffer
-        # ten standard deviations above its mean never overflows in practice
-        mean = p_max * pop.n
-        size = int(mean + 10 * np.sqrt(mean) + 4096)
-        if self.out.shape[0] < size:
-            self.out = np.empty(size, dtype=np.int64)
-        k = _looking_pass(
-            pop.n, pop.status, pop.birth, pop.since, pop.region, pop.sex, pop.edu, pop.ties, pop.risk,
-            ctx.month, self.keys["migration.look"], self.keys["migration.ties"],
-            self.p.min_age * 12, self.p.max_age * 12 + 11, self.coef, log_gain, p_tie, p_max,
-            int(self.p.desperation_cap_years * 12), self.out,
+        log_gain, p_tie = self.month_terms(ctx, emigrants_by_region, residents_by_region)
+        month, look, tie = ctx.month, self.keys["migration.look"], self.keys["migration.ties"]
+        min_age, max_age, bound = self.p.min_age * 12, self.p.max_age * 12 + 11, self.class_bounds(log_gain)
+        k, i = 0, 0
+        while True:
+            k, i = _candidates(
+                i, pop.n, pop.status, pop.birth, pop.region, pop.sex, pop.edu, pop.ties, month, look, tie,
+                min_age, max_age, p_tie, bound, self.out, k,
+            )  # fmt: skip
+            if i == pop.n:
+                break
+            self.out = np.concatenate([self.out, np.empty_like(self.out)])  # full: grow and go on
+        k = _lookers_among(
+            self.out, k, pop.status, pop.birth, pop.since, pop.region, pop.sex, pop.edu, pop.ties, pop.risk,
+            month, look, self.coef, log_gain, int(self.p.desperation_cap_years * 12),
         )  # fmt: skip
-        if k > self.out.shape[0]:  # pragma: no cover - see above
-            raise RuntimeError(f"{k} persons looked abroad, more than the buffer of {self.out.shape[0]}")
         return self.out[:k].copy()
 
     def step_abroad(self, pop: Population, ctx, counts: dict) -> None:

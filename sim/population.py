@@ -10,6 +10,7 @@ Memory: 31 bytes of state per person (see ``BYTES_PER_PERSON``).
 from __future__ import annotations
 
 from enum import IntEnum
+from functools import lru_cache
 
 import numpy as np
 
@@ -109,16 +110,25 @@ class Population:
         self.abroad_ids = np.concatenate([self.abroad_ids, ids.astype(np.int64)])
 
 
+_BETA_GRID = np.linspace(0.0, 1.0, 4097)
+
+
+@lru_cache(maxsize=32)
+def _beta_table(mean: float, concentration: float) -> np.ndarray:
+    """The inverse CDF of a Beta law (mean, concentration a+b) on ``_BETA_GRID`` (computed once per law)."""
+    from scipy.special import betaincinv
+
+    table = betaincinv(mean * concentration, (1 - mean) * concentration, _BETA_GRID)
+    table.setflags(write=False)
+    return table
+
+
 def beta_draws(u1: np.ndarray, mean: float, concentration: float) -> np.ndarray:
     """Draws of a Beta variable (mean, concentration a+b) from uniform draws, by its inverse CDF.
 
     The inverse CDF is tabulated on 4,097 points and interpolated (error below 1e-3).
     """
-    from scipy.special import betaincinv
-
-    grid = np.linspace(0.0, 1.0, 4097)
-    table = betaincinv(mean * concentration, (1 - mean) * concentration, grid)
-    return np.interp(u1, grid, table).astype(np.float32)
+    return np.interp(u1, _BETA_GRID, _beta_table(float(mean), float(concentration))).astype(np.float32)
 
 
 def initial_population(sc, keys: Keys, n_agents: int, life) -> Population:

@@ -37,11 +37,25 @@ def _mix(z):
 
 
 @nb.njit(inline="always", cache=True)
+def month_key(key, month):
+    """The key of decision ``key`` in ``month``: draw with ``u01_at(month_key(key, month), uid)``.
+
+    Kernels compute it once per month (or choose between two per person without a branch).
+    """
+    return _mix(np.uint64(key) + _GOLDEN * np.uint64(month + 1))
+
+
+@nb.njit(inline="always", cache=True)
+def u01_at(mkey, uid):
+    """Uniform draw in [0, 1) for person ``uid`` under the month key ``mkey`` (see ``month_key``)."""
+    z = _mix(mkey ^ (np.uint64(uid) * _GOLDEN))
+    return np.float64(z >> _S11) * _TO_UNIT
+
+
+@nb.njit(inline="always", cache=True)
 def u01(key, month, uid):
     """Uniform draw in [0, 1) for decision ``key`` in ``month`` for person ``uid``."""
-    z = _mix(np.uint64(key) + _GOLDEN * np.uint64(month + 1))
-    z = _mix(z ^ (np.uint64(uid) * _GOLDEN))
-    return np.float64(z >> _S11) * _TO_UNIT
+    return u01_at(month_key(key, month), uid)
 
 
 @nb.njit(cache=True)

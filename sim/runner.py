@@ -37,6 +37,20 @@ def resolve(scenario: Scenario | str | Path, overrides: dict[str, Any] | None = 
     return load_scenario(scenario, over)
 
 
+ENGINES = ("vectorised", "reference")
+
+
+def model_class(engine: str) -> type[MigrationModel]:
+    """The model class of an engine (see ``ENGINES``)."""
+    if engine == "vectorised":
+        return MigrationModel
+    if engine == "reference":
+        from .reference import ReferenceModel
+
+        return ReferenceModel
+    raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+
+
 def run(
     scenario: Scenario | str | Path,
     *,
@@ -45,14 +59,17 @@ def run(
     scale: float | None = None,
     overrides: dict[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    engine: str = "vectorised",
 ) -> pd.DataFrame:
     """Run one scenario; return its monthly table (row 0: the initial state).
 
-    ``df.attrs["provenance"]`` holds the resolved scenario, seed, versions, commit and wall time.
+    ``engine`` is ``"vectorised"`` (persons as arrays) or ``"reference"`` (one Mesa agent per person,
+    ``sim.reference``). ``df.attrs["provenance"]`` holds the resolved scenario, seed, versions, commit
+    and wall time.
     """
     sc = resolve(scenario, overrides, months=months, scale=scale, seed=seed)
     t0 = time.perf_counter()
-    model = MigrationModel(sc)
+    model = model_class(engine)(sc)
     agents = int(model.pop.n)
     for m in range(sc.months):
         model.step()
@@ -60,7 +77,7 @@ def run(
             progress(m + 1, sc.months)
     df = pd.DataFrame(model.rows, columns=list(NAMES))
     df.attrs["provenance"] = provenance(
-        sc, sc.seed, wall_seconds=round(time.perf_counter() - t0, 3), person_agents=agents
+        sc, sc.seed, wall_seconds=round(time.perf_counter() - t0, 3), person_agents=agents, engine=engine
     )
     return df
 

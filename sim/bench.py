@@ -1,0 +1,91 @@
+"""Benchmark: the full model at a given number of person-agents, vectorised or reference engine.
+
+``bench(agents, months)`` runs the scenario (the baseline unless told otherwise) with ``agents``
+person-agents at the start, one agent per person (``population.size = agents``, ``scale = 1``; the
+scenario's markets are per 100,000 residents, so every process stays active at any size), and
+returns one dict; ``sim bench`` prints it as one JSON line:
+
+- ``engine``: ``vectorised`` (``sim.model``) or ``reference`` (``sim.reference``);
+- ``agents``, ``months``;
+- ``seconds``: wall time of the months only (building the model is ``setup_seconds``; the compiled
+  passes are loaded beforehand by a small warm-up run, a one-off cost of the process);
+- ``person_months_per_s``: agents x months / seconds;
+- ``peak_rss_mb``: peak resident memory of the process;
+- ``bytes_per_agent``: memory of the person state divided by agents. Vectorised: the person arrays
+  in use at the end (``Population.nbytes``). Reference: the Python heap allocated to build the model
+  (traced by ``tracemalloc``), less the person arrays it starts from, at the start.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+from .population import FIELDS, Population
+from .runner import model_class, resolve
+
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+WARM_UP_AGENTS = 2_000
+
+
+def bench(agents: int, months: int, scenario: str | Path | None = None, reference: bool = False) -> dict[str, Any]:
+    """Run the model at ``agents`` person-agents for ``months`` and measure it (see the module doc)."""
+    engine = "reference" if reference else "vectorised"
+    cls = model_class(engine)
+    path = BASELINE if scenario is None else scenario
+    cls(resolve(path, {"population.size": WARM_UP_AGENTS}, scale=1, months=1)).run()  # loads compiled passes
+    sc = resolve(path, {"population.size": int(agents)}, scale=1, months=int(months))
+
+    t0 = time.perf_counter()
+    if reference:
+        tracemalloc.start()
+        model = cls(sc)
+        traced = tracemalloc.get_traced_memory()[0]
+        tracemalloc.stop()
+        person_bytes = traced - _array_bytes(model.pop)
+    else:
+        model = cls(sc)
+    setup = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    model.run()
+    seconds = time.perf_counter() - t0
+    if not reference:
+        person_bytes = model.pop.nbytes()
+    return {
+        "engine": engine,
+        "agents": int(agents),
+        "months": int(months),
+        "seconds": round(seconds, 3),
+        "person_months_per_s": round(agents * months / seconds),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "bytes_per_agent": round(person_bytes / agents, 1),
+        "setup_seconds": round(setup, 3),
+        "scenario": sc.name,
+    }
+
+
+def _array_bytes(pop: Population) -> int:
+    """Bytes allocated to the arrays of a ``Population`` (its whole capacity)."""
+    return sum(getattr(pop, name).nbytes for name in FIELDS) + pop.abroad_ids.nbytes
+
+
+def cmd_bench(args) -> int:
+    print(json.dumps(bench(args.agents, args.months, args.scenario, args.reference)))
+    return 0
+
+
+def register(subparsers) -> None:
+    """The ``sim bench`` sub-command."""
+    from .cli import bounded
+
+    p = subparsers.add_parser("bench", help="time the full model at a given size; print one JSON line")
+    p.add_argument("--agents", type=bounded(int, 1), default=1_000_000, help="person-agents at the start (default 1,000,000)")
+    p.add_argument("--months", type=bounded(int, 1, 1200), default=24, help="months to simulate (default 24)")
+    p.add_argument("--scenario", type=Path, help="scenario file (default: scenarios/baseline.toml)")
+    p.add_argument("--reference", action="store_true", help="run the reference engine (one Mesa agent per person)")
+    p.set_defaults(func=cmd_bench)
