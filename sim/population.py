@@ -71,8 +71,8 @@ class Population:
 
     def __init__(self, capacity: int):
         self.n = 0
-        for name, dt in FIELDS.items():
-            setattr(self, name, np.full(capacity, FILL.get(name, 0), dtype=dt))
+        for name, dt in FIELDS.items():  # slots are filled when they come in use (``add``)
+            setattr(self, name, np.empty(capacity, dtype=dt))
         # persons abroad or in transit: their ids, kept so that processes abroad touch only them
         self.abroad_ids = np.empty(0, dtype=np.int64)
 
@@ -85,14 +85,20 @@ class Population:
         return self.n * BYTES_PER_PERSON
 
     def add(self, k: int) -> np.ndarray:
-        """Append ``k`` empty slots and return their ids."""
+        """Append ``k`` empty slots and return their ids.
+
+        Beyond the capacity, the arrays grow by a quarter, one at a time (so that the memory needed
+        while growing is the population plus one new array, not twice the population).
+        """
         if self.n + k > self.capacity:
             new_cap = max(self.n + k, int(self.capacity * 1.25) + 1024)
             for name, dt in FIELDS.items():
-                old = getattr(self, name)
-                arr = np.full(new_cap, FILL.get(name, 0), dtype=dt)
-                arr[: self.n] = old[: self.n]
+                arr = np.empty(new_cap, dtype=dt)
+                arr[: self.n] = getattr(self, name)[: self.n]
                 setattr(self, name, arr)
+                del arr
+        for name in FIELDS:
+            getattr(self, name)[self.n : self.n + k] = FILL.get(name, 0)
         ids = np.arange(self.n, self.n + k, dtype=np.int64)
         self.n += k
         return ids
@@ -131,11 +137,28 @@ def beta_draws(u1: np.ndarray, mean: float, concentration: float) -> np.ndarray:
     return np.interp(u1, _BETA_GRID, _beta_table(float(mean), float(concentration))).astype(np.float32)
 
 
+INIT_CHUNK = 1 << 20  # persons drawn at a time at the start (bounds the temporaries at any size)
+
+
 def initial_population(sc, keys: Keys, n_agents: int, life) -> Population:
-    """Persons at the start: ages, sexes, education, regions, statuses, traits, lifetimes."""
-    p = sc.population
+    """Persons at the start: ages, sexes, education, regions, statuses, traits, lifetimes.
+
+    Drawn in chunks of persons: every draw is keyed by the person, so chunks change no value, and the
+    temporaries stay a few hundred megabytes at any population size.
+    """
     pop = Population(int(n_agents * 1.3) + 1024)
-    ids = pop.add(n_agents)
+    pop.add(n_agents)
+    chunks = [np.arange(lo, min(lo + INIT_CHUNK, n_agents), dtype=np.int64) for lo in range(0, n_agents, INIT_CHUNK)]
+    working = sum(_initial_traits(sc, keys, life, pop, ids) for ids in chunks)
+    abroad = [_initial_statuses(sc, keys, pop, ids, working / n_agents) for ids in chunks]
+    pop.add_abroad(np.concatenate(abroad))
+    return pop
+
+
+def _initial_traits(sc, keys: Keys, life, pop: Population, ids: np.ndarray) -> int:
+    """Ages, sexes, education, regions, labour force, ties, traits and lifetimes of persons ``ids``.
+    Returns how many of them are of working age and in the labour force."""
+    p = sc.population
     u = lambda name: keys.draw(name, 0, ids)  # noqa: E731
 
     # age: five-year group by shares, uniform within the group
@@ -159,19 +182,31 @@ def initial_population(sc, keys: Keys, n_agents: int, life) -> Population:
     pop.awareness[ids] = beta_draws(u("init.awareness"), p.awareness_mean, p.trait_concentration)
     pop.risk[ids] = beta_draws(u("init.risk"), p.risk_tolerance_mean, p.trait_concentration)
     pop.death[ids] = life.draw_death_month(pop.birth[ids], pop.sex[ids], 1, keys.draw("init.lifetime", 0, ids))
+    return int(_working(pop, ids).sum())
 
-    # status: working age in the labour force employed or unemployed by the regional rate
+
+def _working(pop: Population, ids: np.ndarray) -> np.ndarray:
+    """Persons ``ids`` aged 15-64 at the start and in the labour force."""
+    age = (1 - pop.birth[ids].astype(np.int32)) / 12.0
+    return (age >= 15) & (age < 65) & (pop.flags[ids] & ACTIVE).astype(bool)
+
+
+def _initial_statuses(sc, keys: Keys, pop: Population, ids: np.ndarray, working_share: float) -> np.ndarray:
+    """Statuses of persons ``ids`` at the start; returns the ids of those abroad."""
     from .economy import unemployment_targets
 
-    age = age_m / 12.0
-    working = (age >= 15) & (age < 65) & (pop.flags[ids] & ACTIVE).astype(bool)
+    p = sc.population
+    u = lambda name: keys.draw(name, 0, ids)  # noqa: E731
+    # status: working age in the labour force employed or unemployed by the regional rate
+    age = (1 - pop.birth[ids].astype(np.int32)) / 12.0
+    working = _working(pop, ids)
     targets = unemployment_targets(sc, 1)  # [region, youth]
     youth = (age < 25).astype(np.int64)
     ur = targets[pop.region[ids].astype(np.int64), youth]
     status = np.where(working, np.where(u("init.unemployed") < ur, Status.UNEMPLOYED, Status.EMPLOYED), Status.INACTIVE)
     pop.since[ids] = 0
     # some are abroad already (working-age adults), legally or irregularly
-    abroad = working & (u("init.abroad") < p.initial_abroad_share / max(working.mean(), 1e-9))
+    abroad = working & (u("init.abroad") < p.initial_abroad_share / max(working_share, 1e-9))
     legal = u("init.abroad_legal") < p.initial_abroad_legal_share
     status = np.where(abroad, np.where(legal, Status.ABROAD_LEGAL, Status.ABROAD_IRREGULAR), status)
     pop.status[ids] = status.astype(np.uint8)
@@ -183,5 +218,4 @@ def initial_population(sc, keys: Keys, n_agents: int, life) -> Population:
     ab = ids[abroad]
     pop.dest[ab] = np.minimum(np.searchsorted(dcum, u("init.abroad_dest")[abroad], side="right"), len(dcum) - 1)
     pop.since[ab] = (-np.floor(u("init.abroad_duration")[abroad] * 60)).astype(np.int16)
-    pop.add_abroad(ab)
-    return pop
+    return ab
