@@ -60,7 +60,7 @@ def bench(agents: int, months: int, scenario: str | Path | None = None, referenc
         "engine": engine,
         "agents": int(agents),
         "months": int(months),
-        "seconds": round(seconds, 3),
+        "seconds": round(seconds, 4),
         "person_months_per_s": round(agents * months / seconds),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "bytes_per_agent": round(person_bytes / agents, 1),
