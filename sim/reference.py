@@ -128,10 +128,10 @@ class PersonAgent(mesa.Agent):
         mp = self.model.params.migration
         if self.ties < 255 and self.random.random() < p_tie[self.region]:
             self.ties += 1
-        age = month - self.birth
-        if age < mp.min_age * 12 or age > mp.max_age * 12 + 11:
+        years = (month - self.birth) / 12
+        if not mp.min_age <= years < mp.max_age + 1:
             return False
-        x = mp.intercept + mp.wage_gain * log_gain[self.region] + mp.age_decade * (age / 120.0 - 3.0)
+        x = mp.intercept + mp.wage_gain * log_gain[self.region] + mp.age_decade * (years - 30) / 10
         x += mp.risk_tolerance * self.risk
         if self.status == UNEMPLOYED:
             x += mp.unemployed + mp.unemployment_years * min(month - self.since, int(mp.desperation_cap_years * 12)) / 12.0
