@@ -15,7 +15,7 @@ import numba as nb
 import numpy as np
 
 from .population import ACTIVE, HOME_MAX, Population, Status, beta_draws
-from .rng import month_key, u01_at
+from .rng import bits53, month_key, threshold, u01_at
 
 MAX_AGE_MONTHS = 110 * 12
 _DEAD = np.uint8(Status.DEAD)
@@ -78,35 +78,48 @@ def fertility_by_age(p) -> np.ndarray:
 
 
 @nb.njit(cache=True)
-def _deaths_and_mothers(start, n, status, birth, death, sex, month, fert, key, mothers, k):
-    """Persons from ``start`` on: deaths by the life table; women at home who give birth, written to
-    ``mothers`` from position ``k``.
-
-    Without data-dependent branches but the rare ones (a death, a birth): every living person draws
-    (``fert`` is 0 outside ages 15-49). Returns deaths at home and abroad, the number of mothers and
-    the first person not processed (``n`` unless ``mothers`` is full).
-    """
+def _mark(n, status, birth, death, sex, month, key, t_fert, marks):
+    """Mark the persons who die this month (``marks`` bit 1) and the women at home aged 15-49 who may
+    give birth (bit 2: the draw is below the highest fertility, ``bits53`` threshold ``t_fert``);
+    returns how many may give birth. No branch and no table look-up: the compiler runs the loop on
+    vectors of persons."""
     mk = month_key(key, month)
-    last_age = fert.shape[0] - 1
-    deaths_home = 0
-    deaths_abroad = 0
-    for i in range(start, n):
+    count = 0
+    for i in range(n):
         s = status[i]
         alive = s != _DEAD
         dies = alive & (death[i] <= month)
-        if dies:
-            if s <= HOME_MAX:
+        age = month - np.int64(birth[i])
+        fertile = (sex[i] == 1) & (s <= HOME_MAX) & (age >= 15 * 12) & (age < 50 * 12)
+        may_give_birth = alive & ~dies & fertile & (bits53(mk, i) < t_fert)
+        marks[i] = np.uint8(dies) | (np.uint8(may_give_birth) << np.uint8(1))
+        count += may_give_birth
+    return count
+
+
+@nb.njit(cache=True)
+def _deaths_and_mothers(n, status, birth, month, fert, key, marks, mothers):
+    """Deaths (by the life table) and births (by the fertility of the mother's age) of the persons
+    marked by ``_mark``. Writes the mothers' ids into ``mothers``; returns deaths at home and abroad
+    and the number of mothers."""
+    mk = month_key(key, month)
+    deaths_home = 0
+    deaths_abroad = 0
+    k = 0
+    for i in range(n):
+        mark = marks[i]
+        if mark == 0:
+            continue
+        if mark & 1:
+            if status[i] <= HOME_MAX:
                 deaths_home += 1
             else:
                 deaths_abroad += 1
             status[i] = _DEAD
-        age = min((month - np.int64(birth[i])) // 12, last_age)
-        if alive & ~dies & (sex[i] == 1) & (s <= HOME_MAX) & (u01_at(mk, i) < fert[age]):
-            if k == mothers.shape[0]:  # full: the next call starts again from this mother
-                return deaths_home, deaths_abroad, k, i
+        elif u01_at(mk, i) < fert[(month - birth[i]) // 12]:
             mothers[k] = i
             k += 1
-    return deaths_home, deaths_abroad, k, n
+    return deaths_home, deaths_abroad, k
 
 
 class Demography:
@@ -119,17 +132,14 @@ class Demography:
         self._mothers = np.empty(4096, dtype=np.int64)  # mothers of the month (grown when needed)
 
     def step(self, pop: Population, month: int, counts: dict) -> None:
-        k, i = 0, 0
-        while True:
-            dh, da, k, i = _deaths_and_mothers(
-                i, pop.n, pop.status, pop.birth, pop.death, pop.sex, month, self.fert, self.keys["demography.birth"],
-                self._mothers, k,
-            )  # fmt: skip
-            counts["deaths_home"] += dh
-            counts["deaths_abroad"] += da
-            if i == pop.n:
-                break
-            self._mothers = np.concatenate([self._mothers, np.empty_like(self._mothers)])  # full: grow, go on
+        """Two passes: mark the persons who die or may give birth (on vectors), then apply the rules to them."""
+        key = self.keys["demography.birth"]
+        n = _mark(pop.n, pop.status, pop.birth, pop.death, pop.sex, month, key, threshold(self.fert.max()), pop.marks)
+        if self._mothers.shape[0] < n:
+            self._mothers = np.empty(2 * n, dtype=np.int64)
+        dh, da, k = _deaths_and_mothers(pop.n, pop.status, pop.birth, month, self.fert, key, pop.marks, self._mothers)
+        counts["deaths_home"] += dh
+        counts["deaths_abroad"] += da
         self._births(pop, self._mothers[:k].copy(), month)
         counts["births"] += k
 

@@ -14,7 +14,7 @@ import numba as nb
 import numpy as np
 
 from .population import ACTIVE, RETIRE_AGE_MONTHS, WORK_AGE_MONTHS, Population, Status
-from .rng import month_key, u01_at
+from .rng import bits53, month_key, threshold, u01_at
 
 _EMP = np.uint8(Status.EMPLOYED)
 _UNEMP = np.uint8(Status.UNEMPLOYED)
@@ -23,31 +23,54 @@ YOUTH_MONTHS = 25 * 12
 
 
 @nb.njit(cache=True)
-def _labour_pass(n, status, birth, since, region, flags, edu, month, key_loss, key_find, rates, n_loss):
-    """One pass over all persons, written without data-dependent branches (integer selects instead).
+def _may_change(n, status, birth, flags, month, key_loss, key_find, t_loss, t_find, marks):
+    """Mark (``marks[i] = 1``) every person whose labour status may change this month; returns how many.
 
-    ``rates`` holds the job-loss rates [region, youth] flattened, then the job-finding rates
-    [education] from index ``n_loss``. Each resident of working age in the labour force draws once,
-    with the job-loss key if employed, else the job-finding key.
+    Those are residents who reach 65 in the labour force, who enter it, and those of working age whose
+    draw is below the largest job-loss (if employed) or job-finding rate (``bits53`` thresholds
+    ``t_loss``, ``t_find``): a superset of the persons ``_apply`` changes. The loop has no branch and
+    no table look-up, so the compiler runs it on vectors of persons.
     """
     mk_loss = month_key(key_loss, month)
     mk_find = month_key(key_find, month)
+    count = 0
     for i in range(n):
         s = status[i]
-        age = month - birth[i]
-        home = s <= _INACT
+        age = month - np.int64(birth[i])
         working = (age >= WORK_AGE_MONTHS) & (age < RETIRE_AGE_MONTHS)
-        employed = s == _EMP
-        e = np.int64(employed)  # arithmetic selects: the compiler keeps them free of branches
-        k = e * (region[i] * 2 + (age < YOUTH_MONTHS)) + (1 - e) * (n_loss + edu[i])
-        hit = u01_at(mk_find ^ ((mk_loss ^ mk_find) & np.uint64(-e)), i) < rates[k]
-        to_inactive = home & (age >= RETIRE_AGE_MONTHS) & (s != _INACT)
-        entering = (s == _INACT) & ((flags[i] & ACTIVE) != 0)
-        to_unemployed = home & working & (entering | (employed & hit))
-        to_employed = home & working & (s == _UNEMP) & hit
-        new = _INACT if to_inactive else (_UNEMP if to_unemployed else (_EMP if to_employed else s))
-        if new != s:
-            status[i] = new
+        e = np.int64(s == _EMP)
+        drawn = bits53(mk_find ^ ((mk_loss ^ mk_find) & np.uint64(-e)), i) < t_find + (t_loss - t_find) * e
+        job = working & (s <= _UNEMP) & drawn
+        retiring = (age >= RETIRE_AGE_MONTHS) & (s < _INACT)
+        entering = working & (s == _INACT) & ((flags[i] & ACTIVE) != 0)
+        mark = job | retiring | entering
+        marks[i] = mark
+        count += mark
+    return count
+
+
+@nb.njit(cache=True)
+def _apply(n, status, birth, since, region, edu, month, key_loss, key_find, loss, find, marks):
+    """The labour-market rule, for the persons marked by ``_may_change``."""
+    mk_loss = month_key(key_loss, month)
+    mk_find = month_key(key_find, month)
+    for i in range(n):
+        if marks[i] == 0:
+            continue
+        s = status[i]
+        age = month - birth[i]
+        if age >= RETIRE_AGE_MONTHS:
+            status[i] = _INACT
+            since[i] = month
+        elif s == _INACT:  # entering the labour force
+            status[i] = _UNEMP
+            since[i] = month
+        elif s == _EMP:
+            if u01_at(mk_loss, i) < loss[region[i], 1 if age < YOUTH_MONTHS else 0]:
+                status[i] = _UNEMP
+                since[i] = month
+        elif u01_at(mk_find, i) < find[edu[i]]:
+            status[i] = _EMP
             since[i] = month
 
 
@@ -67,8 +90,11 @@ def job_rates(p, u_target: np.ndarray, labour: np.ndarray) -> tuple[np.ndarray, 
 
 
 def step(pop: Population, month: int, keys, p, u_target: np.ndarray, labour: np.ndarray) -> None:
+    """Two passes: mark the few persons whose status may change (on vectors), then apply the rule to them."""
     loss, find = job_rates(p, u_target, labour)
-    _labour_pass(
-        pop.n, pop.status, pop.birth, pop.since, pop.region, pop.flags, pop.edu, month,
-        keys["labour.job_loss"], keys["labour.job_finding"], np.concatenate([loss.ravel(), find]), loss.size,
+    key_loss, key_find = keys["labour.job_loss"], keys["labour.job_finding"]
+    _may_change(
+        pop.n, pop.status, pop.birth, pop.flags, month, key_loss, key_find,
+        threshold(loss.max()), threshold(find.max()), pop.marks,
     )  # fmt: skip
+    _apply(pop.n, pop.status, pop.birth, pop.since, pop.region, pop.edu, month, key_loss, key_find, loss, find, pop.marks)

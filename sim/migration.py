@@ -16,10 +16,10 @@ import numba as nb
 import numpy as np
 
 from .population import ACTIVE, CIRCULAR, RETIRE_AGE_MONTHS, WORK_AGE_MONTHS, Population, Status
-from .rng import month_key, u01_at
+from .rng import bits53, month_key, threshold, u01_at
 
 _HOME_MAX = np.uint8(Status.INACTIVE)
-AGE_BAND_SHIFT = 6  # age bands of 64 months in the bounds of looking probabilities
+_LOG2_E = 1.4426950408889634
 
 
 def sigmoid(x):
@@ -27,66 +27,84 @@ def sigmoid(x):
 
 
 @nb.njit(cache=True)
-def _candidates(
-    start, n, status, birth, region, sex, edu, ties, month, key_look, key_tie, min_age, max_age, p_tie, bound, out, k,
+def _may_look(
+    n, status, birth, since, sex, edu, ties, risk, month, key_look, key_tie, min_age, max_age, t_tie, base, coef,
+    cap_months, marks,
 ):  # fmt: skip
-    """Residents from ``start`` on gain ties; those of migration age whose draw to look abroad is below
-    the bound of their class are written to ``out`` from position ``k``.
+    """Mark the residents who may gain ties (``marks`` bit 1) and who may look abroad (bit 2) this month;
+    returns how many may look.
 
-    ``bound[region, unemployed, has ties, education, sex, age band]`` (``Migration.class_bounds``) is
-    above the looking probability of every resident of the class, so only a few in a hundred are
-    candidates; the loop has no other data-dependent branch. Returns the number of candidates and
-    the first person not processed (``n`` unless ``out`` is full).
+    A resident may gain ties when the draw is below the largest probability of any region (``bits53``
+    threshold ``t_tie``). A resident of migration age may look when the draw is below a bound of
+    e**x_hi (a quarter power of 2 above it), and e**x_hi > sigmoid(x_hi) >= sigmoid(x): ``x_hi`` is the
+    resident's logit with the most favourable region (``base``) and ties gained whenever the draw may
+    give them. A few residents in a hundred are marked; the loop has no branch and no table look-up, so the compiler
+    runs it on vectors of persons.
     """
     mk_look = month_key(key_look, month)
     mk_tie = month_key(key_tie, month)
-    n_bands = bound.shape[5]
-    flat = np.append(bound.ravel(), 0.0)  # the last entry, 0, for persons who cannot look
-    nobody = flat.shape[0] - 1
-    for i in range(start, n):
-        if k == out.shape[0]:
-            return k, i
+    now = np.float64(month)
+    cap = np.float64(cap_months)
+    gained_ties = max(coef[9], 0.0)
+    count = 0
+    for i in range(n):
         s = status[i]
-        r = np.int64(region[i])
         home = s <= _HOME_MAX
         t = ties[i]
-        gains = home & (t < 255) & (u01_at(mk_tie, i) < p_tie[r])
-        if gains:
-            ties[i] = t + 1
-        age = month - np.int64(birth[i])
-        band = min(max(age - min_age, 0) >> AGE_BAND_SHIFT, n_bands - 1)
-        c = ((((r * 2 + (s == 1)) * 2 + ((t > 0) | gains)) * 3 + edu[i]) * 2 + sex[i]) * n_bands + band
-        e = np.int64(home & (age >= min_age) & (age <= max_age))
-        c = e * c + (1 - e) * nobody  # arithmetic select: the compiler keeps it free of branches
-        if u01_at(mk_look, i) < flat[c]:
-            out[k] = i
-            k += 1
-    return k, n
+        gain = home & (t < 255) & (bits53(mk_tie, i) < t_tie)
+        age = now - np.float64(birth[i])
+        e = edu[i]
+        x_hi = (
+            base + coef[4] / 120.0 * age + coef[6] * np.float64(risk[i])
+            + (coef[2] + coef[3] * min(now - np.float64(since[i]), cap) / 12.0) * (s == 1)
+            + coef[5] * (sex[i] == 1) + coef[7] * (e == 1) + coef[8] * (e == 2)
+            + coef[9] * (t > 0) + gained_ties * (gain & (t == 0))
+        )  # fmt: skip
+        # 2**(q/4) >= e**x_hi with q an integer; (4 + q % 4) * 2**(q // 4 + 51) >= 2**53 * 2**(q/4)
+        q = np.int32(min(max(np.ceil(4.0 * _LOG2_E * x_hi + 1e-6), -212.0), 36.0))
+        bound = np.int64(4 + (q & 3)) << np.int64(max((q >> 2) + 51, 0))
+        look = home & (age >= min_age) & (age <= max_age) & (bits53(mk_look, i) < bound)
+        marks[i] = np.uint8(gain) | (np.uint8(look) << np.uint8(1))
+        count += look
+    return count
 
 
 @nb.njit(cache=True)
-def _lookers_among(ids, k, status, birth, since, region, sex, edu, ties, risk, month, key_look, coef, log_gain, cap_months):
-    """The candidates ``ids[:k]`` who look abroad, by the logit of the rule; moved to the front of ``ids``."""
+def _look(
+    n, status, birth, since, region, sex, edu, ties, risk, month, key_look, key_tie, coef, log_gain, p_tie, p_max,
+    cap_months, marks, out,
+):  # fmt: skip
+    """The rules for the residents marked by ``_may_look``: gain ties, then look abroad by the logit.
+    Writes the lookers' ids into ``out``; returns their number."""
     mk_look = month_key(key_look, month)
-    looking = 0
-    for j in range(k):
-        i = ids[j]
-        age = month - birth[i]
-        x = coef[0] + coef[1] * log_gain[region[i]] + coef[4] * (age / 120.0 - 3.0) + coef[6] * risk[i]
-        if status[i] == 1:
-            x += coef[2] + coef[3] * min(month - since[i], cap_months) / 12.0
-        if sex[i] == 1:
-            x += coef[5]
-        if edu[i] == 1:
-            x += coef[7]
-        elif edu[i] == 2:
-            x += coef[8]
-        if ties[i] > 0:
-            x += coef[9]
-        if u01_at(mk_look, i) < 1.0 / (1.0 + np.exp(-x)):
-            ids[looking] = i
-            looking += 1
-    return looking
+    mk_tie = month_key(key_tie, month)
+    k = 0
+    for i in range(n):
+        mark = marks[i]
+        if mark == 0:
+            continue
+        if mark & 1 and u01_at(mk_tie, i) < p_tie[region[i]]:
+            ties[i] += 1
+        if mark & 2:
+            u = u01_at(mk_look, i)
+            if u >= p_max:  # the bound of all residents (``Migration._upper_bound``)
+                continue
+            age = month - birth[i]
+            x = coef[0] + coef[1] * log_gain[region[i]] + coef[4] * (age / 120.0 - 3.0) + coef[6] * risk[i]
+            if status[i] == 1:
+                x += coef[2] + coef[3] * min(month - since[i], cap_months) / 12.0
+            if sex[i] == 1:
+                x += coef[5]
+            if edu[i] == 1:
+                x += coef[7]
+            elif edu[i] == 2:
+                x += coef[8]
+            if ties[i] > 0:
+                x += coef[9]
+            if u < 1.0 / (1.0 + np.exp(-x)):
+                out[k] = i
+                k += 1
+    return k
 
 
 class Migration:
@@ -94,7 +112,8 @@ class Migration:
         self.sc = sc
         self.p = sc.migration
         self.keys = keys
-        self.out = np.empty(4096, dtype=np.int64)  # lookers' ids (grown by the pass when needed)
+        self.out = np.empty(4096, dtype=np.int64)  # lookers' ids (grown when needed)
+        self.cap_months = int(sc.migration.desperation_cap_years * 12)
         p = self.p
         self.coef = np.array(
             [p.intercept, p.wage_gain, p.unemployed, p.unemployment_years, p.age_decade, p.female,
@@ -113,29 +132,6 @@ class Migration:
         )  # fmt: skip
         return float(min(1.0, sigmoid(x) * 1.000001))
 
-    def class_bounds(self, log_gain: np.ndarray) -> np.ndarray:
-        """Bounds [region, unemployed, has ties, education, sex, age band] on the looking probability
-        of the residents of a class (age bands of ``2**AGE_BAND_SHIFT`` months from ``min_age``).
-
-        Each is the logistic of the largest logit in the class (the worst case of age within the band,
-        risk tolerance and months unemployed), raised by a margin far above rounding, and at most the
-        bound of all residents (``_upper_bound``), which the rule applies as well.
-        """
-        p, c = self.p, self.coef
-        lo, hi = p.min_age * 12, p.max_age * 12 + 11
-        starts = np.arange(lo, hi + 1, 2**AGE_BAND_SHIFT)
-        ends = np.minimum(starts + 2**AGE_BAND_SHIFT - 1, hi)
-        age = np.maximum(c[4] * (starts / 120.0 - 3.0), c[4] * (ends / 120.0 - 3.0))
-        x = (
-            (c[0] + c[1] * log_gain + max(0.0, c[6]))[:, None, None, None, None, None]
-            + np.array([0.0, c[2] + max(0.0, c[3] * int(p.desperation_cap_years * 12) / 12.0)])[:, None, None, None, None]
-            + np.array([0.0, c[9]])[:, None, None, None]
-            + np.array([0.0, c[7], c[8]])[:, None, None]
-            + np.array([0.0, c[5]])[:, None]
-            + age
-        )  # fmt: skip
-        return np.minimum(sigmoid(x + 1e-9) * (1 + 1e-9), self._upper_bound(log_gain))
-
     def month_terms(self, ctx, emigrants_by_region: np.ndarray, residents_by_region: np.ndarray):
         """This month's log wage ratio abroad/home and probability of gaining ties abroad, by region."""
         log_gain = np.log(_expected_wage_abroad(self.sc, ctx) / ctx.home_wage)
@@ -148,20 +144,18 @@ class Migration:
         if not self.p.enabled:
             return np.empty(0, dtype=np.int64)
         log_gain, p_tie = self.month_terms(ctx, emigrants_by_region, residents_by_region)
-        month, look, tie = ctx.month, self.keys["migration.look"], self.keys["migration.ties"]
-        min_age, max_age, bound = self.p.min_age * 12, self.p.max_age * 12 + 11, self.class_bounds(log_gain)
-        k, i = 0, 0
-        while True:
-            k, i = _candidates(
-                i, pop.n, pop.status, pop.birth, pop.region, pop.sex, pop.edu, pop.ties, month, look, tie,
-                min_age, max_age, p_tie, bound, self.out, k,
-            )  # fmt: skip
-            if i == pop.n:
-                break
-            self.out = np.concatenate([self.out, np.empty_like(self.out)])  # full: grow and go on
-        k = _lookers_among(
-            self.out, k, pop.status, pop.birth, pop.since, pop.region, pop.sex, pop.edu, pop.ties, pop.risk,
-            month, look, self.coef, log_gain, int(self.p.desperation_cap_years * 12),
+        month, look, tie, cap = ctx.month, self.keys["migration.look"], self.keys["migration.ties"], self.cap_months
+        min_age, max_age, c = self.p.min_age * 12, self.p.max_age * 12 + 11, self.coef
+        n = _may_look(
+            pop.n, pop.status, pop.birth, pop.since, pop.sex, pop.edu, pop.ties, pop.risk, month, look, tie,
+            float(min_age), float(max_age), threshold(p_tie.max()), c[0] + (c[1] * log_gain).max() - 3.0 * c[4], c,
+            cap, pop.marks,
+        )  # fmt: skip
+        if self.out.shape[0] < n:
+            self.out = np.empty(2 * n, dtype=np.int64)
+        k = _look(
+            pop.n, pop.status, pop.birth, pop.since, pop.region, pop.sex, pop.edu, pop.ties, pop.risk, month, look, tie,
+            c, log_gain, p_tie, self._upper_bound(log_gain), cap, pop.marks, self.out,
         )  # fmt: skip
         return self.out[:k].copy()
 

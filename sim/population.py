@@ -73,6 +73,9 @@ class Population:
         self.n = 0
         for name, dt in FIELDS.items():  # slots are filled when they come in use (``add``)
             setattr(self, name, np.empty(capacity, dtype=dt))
+        # scratch: one byte per person that a pass may write (e.g. to mark the persons a rule may
+        # change) and the next pass read; not person state
+        self.marks = np.empty(capacity, dtype=np.uint8)
         # persons abroad or in transit: their ids, kept so that processes abroad touch only them
         self.abroad_ids = np.empty(0, dtype=np.int64)
 
@@ -97,6 +100,7 @@ class Population:
                 arr[: self.n] = getattr(self, name)[: self.n]
                 setattr(self, name, arr)
                 del arr
+            self.marks = np.empty(new_cap, dtype=np.uint8)
         for name in FIELDS:
             getattr(self, name)[self.n : self.n + k] = FILL.get(name, 0)
         ids = np.arange(self.n, self.n + k, dtype=np.int64)

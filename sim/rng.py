@@ -46,10 +46,26 @@ def month_key(key, month):
 
 
 @nb.njit(inline="always", cache=True)
+def bits53(mkey, uid):
+    """The draw of person ``uid`` under the month key ``mkey`` as an integer in [0, 2**53).
+
+    ``u01_at`` is this integer times 2**-53, so ``u01_at(mkey, uid) < p`` exactly when
+    ``bits53(mkey, uid) < threshold(p)``: passes compare integers where that lets the compiler use
+    vector instructions.
+    """
+    return np.int64(_mix(mkey ^ (np.uint64(uid) * _GOLDEN)) >> _S11)
+
+
+@nb.njit(inline="always", cache=True)
 def u01_at(mkey, uid):
     """Uniform draw in [0, 1) for person ``uid`` under the month key ``mkey`` (see ``month_key``)."""
-    z = _mix(mkey ^ (np.uint64(uid) * _GOLDEN))
-    return np.float64(z >> _S11) * _TO_UNIT
+    return np.float64(bits53(mkey, uid)) * _TO_UNIT
+
+
+def threshold(p) -> np.ndarray:
+    """Integer thresholds for ``bits53``: the smallest T with ``u < p`` iff ``bits53 < T`` (p in [0, 1];
+    a missing probability, NaN, gives the largest threshold)."""
+    return np.ceil(np.nan_to_num(np.asarray(p, dtype=np.float64), nan=1.0).clip(0.0, 1.0) * 2.0**53).astype(np.int64)
 
 
 @nb.njit(inline="always", cache=True)
