@@ -14,6 +14,7 @@ process, spawned from the same seed (``process_rng``).
 
 from __future__ import annotations
 
+import math
 import zlib
 
 import numba as nb
@@ -62,10 +63,11 @@ def u01_at(mkey, uid):
     return np.float64(bits53(mkey, uid)) * _TO_UNIT
 
 
-def threshold(p) -> np.ndarray:
-    """Integer thresholds for ``bits53``: the smallest T with ``u < p`` iff ``bits53 < T`` (p in [0, 1];
-    a missing probability, NaN, gives the largest threshold)."""
-    return np.ceil(np.nan_to_num(np.asarray(p, dtype=np.float64), nan=1.0).clip(0.0, 1.0) * 2.0**53).astype(np.int64)
+def threshold(p: float) -> int:
+    """The integer threshold for ``bits53``: the smallest T with ``u < p`` iff ``bits53 < T``
+    (p clipped to [0, 1]; a missing probability, NaN, gives the largest threshold)."""
+    p = float(p)
+    return 2**53 if math.isnan(p) else math.ceil(min(max(p, 0.0), 1.0) * 2.0**53)
 
 
 @nb.njit(inline="always", cache=True)
