@@ -84,7 +84,9 @@ def register(subparsers) -> None:
     from .cli import bounded
 
     p = subparsers.add_parser("bench", help="time the full model at a given size; print one JSON line")
-    p.add_argument("--agents", type=bounded(int, 1), default=1_000_000, help="person-agents at the start (default 1,000,000)")
+    p.add_argument(
+        "--agents", type=bounded(int, 1), default=1_000_000, help="person-agents at the start (default 1,000,000)"
+    )
     p.add_argument("--months", type=bounded(int, 1, 1200), default=24, help="months to simulate (default 24)")
     p.add_argument("--scenario", type=Path, help="scenario file (default: scenarios/baseline.toml)")
     p.add_argument("--reference", action="store_true", help="run the reference engine (one Mesa agent per person)")

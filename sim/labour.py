@@ -97,4 +97,6 @@ def step(pop: Population, month: int, keys, p, u_target: np.ndarray, labour: np.
         pop.n, pop.status, pop.birth, pop.flags, month, key_loss, key_find,
         threshold(loss.max()), threshold(find.max()), pop.marks,
     )  # fmt: skip
-    _apply(pop.n, pop.status, pop.birth, pop.since, pop.region, pop.edu, month, key_loss, key_find, loss, find, pop.marks)
+    _apply(
+        pop.n, pop.status, pop.birth, pop.since, pop.region, pop.edu, month, key_loss, key_find, loss, find, pop.marks
+    )

@@ -136,7 +136,8 @@ class Migration:
         """This month's log wage ratio abroad/home and probability of gaining ties abroad, by region."""
         log_gain = np.log(_expected_wage_abroad(self.sc, ctx) / ctx.home_wage)
         with np.errstate(divide="ignore", invalid="ignore"):
-            p_tie = np.where(residents_by_region > 0, self.p.ties_per_emigrant * emigrants_by_region / residents_by_region, 0.0)
+            per_resident = self.p.ties_per_emigrant * emigrants_by_region / residents_by_region
+            p_tie = np.where(residents_by_region > 0, per_resident, 0.0)
         return log_gain, np.clip(p_tie, 0.0, 1.0)
 
     def lookers(self, pop: Population, ctx, emigrants_by_region: np.ndarray, residents_by_region: np.ndarray):

@@ -39,6 +39,7 @@ from .labour import YOUTH_MONTHS, job_rates
 from .metrics import record
 from .model import ACTOR_FLOWS, MigrationModel
 from .population import (
+    ACTIVE,
     CIRCULAR,
     FEMALE,
     FIELDS,
@@ -50,7 +51,6 @@ from .population import (
     Population,
     Status,
 )
-from .population import ACTIVE as ACTIVE_FLAG
 from .recruitment import INFORMAL, LICENSED
 from .scenario import Scenario
 
@@ -134,7 +134,8 @@ class PersonAgent(mesa.Agent):
         x = mp.intercept + mp.wage_gain * log_gain[self.region] + mp.age_decade * (years - 30) / 10
         x += mp.risk_tolerance * self.risk
         if self.status == UNEMPLOYED:
-            x += mp.unemployed + mp.unemployment_years * min(month - self.since, int(mp.desperation_cap_years * 12)) / 12.0
+            months_unemployed = min(month - self.since, int(mp.desperation_cap_years * 12))
+            x += mp.unemployed + mp.unemployment_years * months_unemployed / 12.0
         if self.sex == FEMALE:
             x += mp.female
         x += (0.0, mp.secondary, mp.tertiary)[self.edu]
@@ -191,7 +192,9 @@ class PersonAgent(mesa.Agent):
             p_release = 1.0  # the gang was broken up
         else:
             p_release = ep.release_rate + ep.release_debt_paid * (self.debt <= 0) + ep.release_excess * excess
-        exits = (("died", ep.excess_mortality), ("rescued", p_raid), ("escaped", ep.escape_rate), ("released", p_release))
+        exits = (
+            ("died", ep.excess_mortality), ("rescued", p_raid), ("escaped", ep.escape_rate), ("released", p_release)
+        )
         u = self.random.random() * max(1.0, sum(p for _, p in exits))  # rates above 1 in total: scaled down
         for how, p in exits:
             if u < p:
@@ -293,7 +296,7 @@ class ReferenceModel(MigrationModel):
         for i, f in enumerate(flags):
             person = PersonAgent(
                 self, **{name: values[i] for name, values in columns.items()},
-                active=bool(f & ACTIVE_FLAG), former_victim=bool(f & FORMER_VICTIM), identified=bool(f & IDENTIFIED),
+                active=bool(f & ACTIVE), former_victim=bool(f & FORMER_VICTIM), identified=bool(f & IDENTIFIED),
                 circular=bool(f & CIRCULAR), sexual_bound=bool(f & SEXUAL_BOUND),
             )  # fmt: skip
             if not person.at_home:

@@ -49,7 +49,8 @@ def test_bench_rejects_a_bad_size():
 
 
 def test_run_selects_the_engine():
-    df = sim.run(SCENARIOS / "baseline.toml", months=2, scale=1, overrides={"population.size": 3000}, engine="reference")
+    over = {"population.size": 3000}
+    df = sim.run(SCENARIOS / "baseline.toml", months=2, scale=1, overrides=over, engine="reference")
     assert df.attrs["provenance"]["engine"] == "reference"
     assert len(df) == 3 and df["population_home"].iloc[-1] > 0
     with pytest.raises(ValueError, match="unknown engine"):
