@@ -4,7 +4,7 @@ PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.12 || ls 
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup clean
 
 $(BIN)/sim: pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12 or newer is needed (see .python-version)"'
