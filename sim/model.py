@@ -66,25 +66,34 @@ class MigrationModel(mesa.Model):
 
     # -- the month -------------------------------------------------------------------------------
     def step(self) -> None:
-        self.month += 1
+        ctx, c = self._start_month()  # 1
         m = self.month
-        self.counts = c = self._zero_counts()
-        self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
-        self.ctx = ctx = month_context(self.params, m, self.interventions)  # 1
-        self._refresh_gang_arrays()
         labour.step(self.pop, m, self.keys, self.params.economy, ctx.u_target, self.labour_counts)  # 2
         lookers = self.migration.lookers(self.pop, ctx, self.emigrants_by_region, self.residents_by_region)  # 3
         recruitment.step(self, lookers, ctx, c)  # 4
         transit.step(self, ctx, c)  # 5
         exploitation.step(self, ctx, c)  # 6
-        self.agents_of(Gang).do("step", ctx)  # 7
-        self._gang_entry(ctx)
-        self.agents_of(Recruiter).do("step")
-        self.agents_of(PoliceUnit).do("step", ctx)  # 8
+        self._actors_step(ctx)  # 7-8
         self.migration.step_abroad(self.pop, ctx, c)  # 9
         self.demography.step(self.pop, m, c)  # 10
         self.emigrants_by_region = c["_emigrants_by_region"]
         self.rows.append(record(self, c))  # 11
+
+    def _start_month(self):
+        """Step 1: the month's index, zeroed tallies and context (economy, demand, interventions)."""
+        self.month += 1
+        self.counts = self._zero_counts()
+        self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
+        self.ctx = month_context(self.params, self.month, self.interventions)
+        self._refresh_gang_arrays()
+        return self.ctx, self.counts
+
+    def _actors_step(self, ctx) -> None:
+        """Steps 7-8: gangs act (and new gangs enter), recruiters tally their month, police units act."""
+        self.agents_of(Gang).do("step", ctx)
+        self._gang_entry(ctx)
+        self.agents_of(Recruiter).do("step")
+        self.agents_of(PoliceUnit).do("step", ctx)
 
     def run(self, months: int | None = None) -> None:
         for _ in range(self.params.months if months is None else months):

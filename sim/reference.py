@@ -32,12 +32,12 @@ import mesa
 import numpy as np
 from mesa.agentset import AgentSet
 
-from .agents import Gang, PoliceUnit, Recruiter
+from .agents import Recruiter
 from .demography import fertility_by_age
-from .economy import LABOUR, SEXUAL, month_context
+from .economy import LABOUR, SEXUAL
 from .labour import YOUTH_MONTHS, job_rates
 from .metrics import record
-from .model import ACTOR_FLOWS, MigrationModel
+from .model import MigrationModel
 from .population import (
     ACTIVE,
     CIRCULAR,
@@ -313,12 +313,7 @@ class ReferenceModel(MigrationModel):
 
     # -- the month ----------------------------------------------------------------------------------
     def step(self) -> None:
-        self.month += 1
-        m = self.month
-        self.counts = c = self._zero_counts()
-        self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
-        self.ctx = ctx = month_context(self.params, m, self.interventions)  # 1
-        self._refresh_gang_arrays()
+        ctx, c = self._start_month()  # 1
         self.job_loss, self.job_finding = job_rates(self.params.economy, ctx.u_target, self.labour_counts)
         self.log_gain, self.p_tie = self.migration.month_terms(ctx, self.emigrants_by_region, self.residents_by_region)
         self.lookers = []
@@ -326,10 +321,7 @@ class ReferenceModel(MigrationModel):
         self._recruit(ctx, c)  # 4
         self._transit(ctx, c)  # 5
         self._exploitation(ctx, c)  # 6
-        self.agents_of(Gang).do("step", ctx)  # 7
-        self._gang_entry(ctx)
-        self.agents_of(Recruiter).do("step")
-        self.agents_of(PoliceUnit).do("step", ctx)  # 8
+        self._actors_step(ctx)  # 7-8
         for person in self._abroad_with(ABROAD_LEGAL, ABROAD_IRREGULAR):  # 9
             c["returns"] += person.returns_home()
         self.persons.do("end_month")  # 10
