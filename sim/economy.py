@@ -31,8 +31,8 @@ class MonthContext:
     dest_wage: np.ndarray  # [destination] USD/month
     permits: np.ndarray  # [destination] legal permits this month, in person-agents
     troops: np.ndarray  # [destination]
-    demand: np.ndarray  # [destination, SEXUAL/LABOUR] victims the markets absorb, in person-agents
-    price: np.ndarray  # [destination, SEXUAL/LABOUR] USD per victim-month
+    demand: np.ndarray  # [destination, SEXUAL/LABOUR] victims bought at the reference price, real persons
+    price: np.ndarray  # [destination, SEXUAL/LABOUR] reference price, USD per victim-month
     awareness_boost: np.ndarray  # [region] perceived risk added by campaigns
     training_add: dict = field(default_factory=lambda: dict.fromkeys(UNIT_KINDS, 0.0))
     capacity_mult: dict = field(default_factory=lambda: dict.fromkeys(UNIT_KINDS, 1.0))
@@ -40,6 +40,7 @@ class MonthContext:
     cooperation_add: float = 0.0
     conviction_add: float = 0.0
     prosecution_add: float = 0.0
+    sentence_add: float = 0.0  # years
     protection: float = 0.0  # share of re-trafficking risk removed for identified victims
     identification_add: float = 0.0
     return_support: float = 0.0
@@ -78,9 +79,9 @@ def month_context(sc, month: int, interventions) -> MonthContext:
         price=np.array([[d.price_sexual, d.price_labour] for d in dests]),
         awareness_boost=np.zeros(len(regions)),
     )
-    civilian = np.array([d.sexual_demand_per_100k for d in dests])
+    civilian = np.array([path_value(d.sexual_demand_per_100k, year) for d in dests])
     troop_demand = troops / 1000.0 * np.array([d.patronage_per_1000_troops for d in dests])
-    labour = np.array([d.labour_demand_per_100k for d in dests])
+    labour = np.array([path_value(d.labour_demand_per_100k, year) for d in dests])
     patronage_mult = np.ones(len(dests))
     civilian_mult = np.ones(len(dests))
     shock = np.zeros(len(regions))
@@ -88,6 +89,7 @@ def month_context(sc, month: int, interventions) -> MonthContext:
         if iv.active(month):
             iv.apply(ctx, patronage_mult=patronage_mult, civilian_mult=civilian_mult, shock=shock)
     ctx.u_target = unemployment_targets(sc, month, shock)
-    ctx.demand[:, SEXUAL] = (civilian * civilian_mult + troop_demand * patronage_mult) * per_agent
-    ctx.demand[:, LABOUR] = labour * per_agent
+    per_100k = sc.population.size / 1e5  # real persons per "per 100k" unit: demand counts real victims
+    ctx.demand[:, SEXUAL] = (civilian * civilian_mult + troop_demand * patronage_mult) * per_100k
+    ctx.demand[:, LABOUR] = labour * per_100k
     return ctx

@@ -42,6 +42,7 @@ class Intervention:
             case "law_reform":
                 ctx.conviction_add += s
                 ctx.prosecution_add += spec.prosecution_increase
+                ctx.sentence_add += spec.sentence_increase
             case "anti_corruption":
                 ctx.integrity_add += s
             case "police_cooperation":

@@ -10,8 +10,8 @@ import numba as nb
 import numpy as np
 
 from .economy import LABOUR, SEXUAL
-from .outputs import NAMES
-from .population import RETIRE_AGE_MONTHS, SEXUAL_BOUND, WORK_AGE_MONTHS, Population, Status
+from .outputs import NAMES, per_destination_row
+from .population import RETIRE_AGE_MONTHS, WORK_AGE_MONTHS, Population, Status
 
 _HOME_MAX = np.uint8(Status.INACTIVE)
 _EMP = np.uint8(Status.EMPLOYED)
@@ -54,15 +54,14 @@ def census(model) -> dict:
     )
     model.labour_counts = labour
     model.residents_by_region = residents
-    # victims held (exploited or in transit) by destination and type, in person-agents
+    # victims in exploitation by destination and type, in real persons: what the markets clear
     ids = pop.abroad_ids
     st = pop.status[ids]
-    v = ids[(st == Status.SEXUAL) | (st == Status.LABOUR) | (st == Status.TRANSIT)]
+    v = ids[(st == Status.SEXUAL) | (st == Status.LABOUR)]
     vs = pop.status[v]
-    sexual = (vs == Status.SEXUAL) | ((vs == Status.TRANSIT) & ((pop.flags[v] & SEXUAL_BOUND) > 0))
-    cell = pop.dest[v].astype(np.int64) * 2 + np.where(sexual, SEXUAL, LABOUR)
+    cell = pop.dest[v].astype(np.int64) * 2 + np.where(vs == Status.SEXUAL, SEXUAL, LABOUR)
     n_dest = len(sc.destinations)
-    model.victims_held = np.bincount(cell, minlength=2 * n_dest).reshape(n_dest, 2).astype(np.float64)
+    model.victims_exploited = (np.bincount(cell, minlength=2 * n_dest).reshape(n_dest, 2) * sc.scale).astype(np.float64)
     exploited = v[vs == Status.SEXUAL]
     troops = model.ctx.troops
     peacekeeping = int((troops[pop.dest[exploited]] > 0).sum())
@@ -95,4 +94,6 @@ def record(model, counts: dict) -> dict:
     row["emigrants_tertiary_share"] = counts.get("_emigrants_tertiary", 0) / left if left else 0.0
     row["emigrants_female_share"] = counts.get("_emigrants_female", 0) / left if left else 0.0
     row.update(model.actor_row())
+    price = model.market.price if model.market.price is not None else model.market.clearing_price(model.victims_exploited, model.ctx)
+    row.update(per_destination_row(list(model.params.destinations), model.victims_exploited, price))
     return row

@@ -2,14 +2,14 @@
 
 ``MigrationModel.step`` is the month's schedule, one line per process (see docs/ODD.md):
 
- 1. exogenous paths and interventions      ``economy.month_context``
+ 1. exogenous paths and interventions      ``economy.month_context``, prices ``Market.update``
  2. home labour market                     ``labour.step``
  3. who looks for work abroad              ``Migration.lookers``
  4. recruitment and departures             ``recruitment.step``
  5. transit and border interdiction        ``transit.step``
  6. exploitation and its exits             ``exploitation.step``
- 7. gangs                                  ``Gang.step`` (and entry of new gangs)
- 8. police                                 ``PoliceUnit.step``
+ 7. gangs                                  ``Gang.step`` (and entry of new gangs, informal recruiters)
+ 8. police and courts                      ``PoliceUnit.step``, ``Courts.step``
  9. migrants abroad return or settle       ``Migration.step_abroad``
 10. demography                             ``Demography.step``
 11. record the month                       ``metrics.record``
@@ -23,17 +23,20 @@ from mesa.agentset import AgentSet
 
 from . import exploitation, interventions, labour, recruitment, transit
 from .agents import Gang, PoliceUnit, Recruiter
+from .agents.recruiter import DECEPTIVE, INFORMAL, KINDS, LICENSED
+from .courts import Courts
 from .demography import Demography, LifeTable
 from .economy import month_context
+from .market import Market
 from .metrics import record
 from .migration import Migration
 from .outputs import FLOWS
+from .population import initial_population
+from .rng import Keys, actor_poisson, actor_uniforms
+from .scenario import Scenario
 
 # flows of the strategic actors: real counts and dollars, not multiplied by the scale
 ACTOR_FLOWS = ("gang_revenue_usd", "bribes_usd", "arrests", "prosecutions", "convictions")
-from .population import initial_population
-from .rng import Keys, process_rng
-from .scenario import Scenario
 
 
 class MigrationModel(mesa.Model):
@@ -52,12 +55,15 @@ class MigrationModel(mesa.Model):
         self.interventions = interventions.build(sc)
         self.migration = Migration(sc, self.keys)
         self.demography = Demography(sc, self.keys, self.life)
-        self.gang_rng = process_rng(seed, "gangs")
-        self.police_rng = process_rng(seed, "police")
         self.recruiter_list: list[Recruiter] = []
         self.gang_list: list[Gang] = []
+        self.units: list[PoliceUnit] = []
+        self.courts = Courts(self)
+        self.recruiter_yield = sc.gangs.initial_yield  # persons a gang's recruiter delivers a month
+        self.market = Market(sc)
         self._create_actors()
         self.ctx = month_context(sc, 1, self.interventions)  # the context at the start
+        self._zero_gang_tallies()
         exploitation.seed_victims(self)
         self.emigrants_by_region = np.zeros(len(sc.regions))
         self.counts = self._zero_counts()
@@ -86,14 +92,23 @@ class MigrationModel(mesa.Model):
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
         self.ctx = month_context(self.params, self.month, self.interventions)
         self._refresh_gang_arrays()
+        self.market.update(self, self.ctx)
+        self._refresh_risks()
+        self._zero_gang_tallies()
         return self.ctx, self.counts
 
     def _actors_step(self, ctx) -> None:
-        """Steps 7-8: gangs act (and new gangs enter), recruiters tally their month, police units act."""
+        """Steps 7-8: gangs act (new gangs enter, former victims recruit), recruiters tally their month,
+        police units act, courts give their verdicts."""
+        self._recruiter_tallies()
+        self._update_recruiter_yield()
         self.agents_of(Gang).do("step", ctx)
         self._gang_entry(ctx)
+        self._informal_recruiters(ctx)
+        self._refresh_gang_arrays()
         self.agents_of(Recruiter).do("step")
         self.agents_of(PoliceUnit).do("step", ctx)
+        self.courts.step(ctx)
 
     def run(self, months: int | None = None) -> None:
         for _ in range(self.params.months if months is None else months):
@@ -106,56 +121,93 @@ class MigrationModel(mesa.Model):
         return c
 
     def _create_actors(self) -> None:
-        sc, rng = self.params, self.gang_rng
+        """Gangs, recruiters and police units at the start; counts are keyed Poisson draws of real actors."""
+        sc, keys = self.params, self.keys
         size = sc.population.size
         demand0 = month_context(sc, 1, []).demand.sum(axis=1)
-        n_gangs = int(rng.poisson(sc.gangs.per_million * size / 1e6))
-        for _ in range(n_gangs):
-            self.new_gang(demand0)
-        self._refresh_gang_arrays()
-        rp = sc.recruitment
-        for r, region in enumerate(sc.regions.values()):
-            residents = size * region.share / 1e5
-            for kind, per, reach in ((0, rp.licensed_per_100k, rp.reach_licensed),
-                                     (1, rp.deceptive_per_100k, rp.reach_deceptive),
-                                     (2, rp.informal_per_100k, rp.reach_informal)):  # fmt: skip
-                for _ in range(int(rng.poisson(per * residents))):
-                    gang = None
-                    if kind == 1 or (kind == 2 and rng.random() < rp.informal_deceptive_share):
-                        gang = self._random_gang(rng)
-                        if gang is None:
-                            continue
-                    Recruiter(self, kind, r, reach, gang=gang)
         pp = sc.police
         self.source_units = [PoliceUnit(self, "source", r, pp.source) for r in range(len(sc.regions))]
         self.border = PoliceUnit(self, "border", -1, pp.border)
         self.dest_units = [PoliceUnit(self, "destination", d, pp.destination) for d in range(len(sc.destinations))]
+        n_gangs = int(actor_poisson(keys, "init.gangs", 0, 0, sc.gangs.per_million * size / 1e6)[0])
+        for _ in range(n_gangs):
+            self.new_gang(demand0, 0)
+        self._refresh_gang_arrays()
+        rp = sc.recruitment
+        per = {LICENSED: rp.licensed_per_100k, DECEPTIVE: rp.deceptive_per_100k, INFORMAL: rp.informal_per_100k}
+        reach = {LICENSED: rp.reach_licensed, DECEPTIVE: rp.reach_deceptive, INFORMAL: rp.reach_informal}
+        for r, region in enumerate(sc.regions.values()):
+            residents = size * region.share / 1e5
+            for kind in range(len(KINDS)):
+                cell = r * len(KINDS) + kind
+                for _ in range(int(actor_poisson(keys, "init.recruiters", 0, cell, per[kind] * residents)[0])):
+                    rid = len(self.recruiter_list)
+                    gang = None
+                    works_for_gang = float(actor_uniforms(keys, "init.recruiter_gang", 0, rid)[0]) < rp.informal_deceptive_share
+                    if kind == DECEPTIVE or (kind == INFORMAL and works_for_gang):
+                        gang = self._random_gang(rid)
+                        if gang is None:
+                            continue
+                    Recruiter(self, kind, r, reach[kind], gang=gang)
 
-    def new_gang(self, demand: np.ndarray) -> Gang:
-        gp, rng = self.params.gangs, self.gang_rng
-        n_dest = len(demand)
+    def new_gang(self, weights: np.ndarray, month: int) -> Gang:
+        """A new gang whose routes are drawn without replacement in proportion to ``weights`` (keyed)."""
+        gp = self.params.gangs
+        gid = len(self.gang_list)
+        n_dest = len(weights)
         k = min(gp.routes_per_gang, n_dest)
-        w = demand + 1e-9
-        routes = np.sort(rng.choice(n_dest, size=k, replace=False, p=w / w.sum()))
+        u = actor_uniforms(self.keys, "gangs.routes", month, gid * n_dest + np.arange(n_dest))
+        w = np.maximum(np.asarray(weights, dtype=np.float64), 0.0)
+        with np.errstate(divide="ignore"):
+            score = np.where(w > 0, np.log(np.maximum(u, 1e-300)) / np.maximum(w, 1e-300), -np.inf)  # Efraimidis-Spirakis
+        routes = np.sort(np.argsort(-score, kind="stable")[:k])
         return Gang(self, routes, gp.members, gp.capital)
 
-    def _random_gang(self, rng) -> Gang | None:
+    def _random_gang(self, rid: int) -> Gang | None:
         gangs = [g for g in self.gang_list if g.active]
-        return gangs[int(rng.integers(len(gangs)))] if gangs else None
+        if not gangs:
+            return None
+        u = float(actor_uniforms(self.keys, "init.recruiter_which_gang", 0, rid)[0])
+        return gangs[min(int(u * len(gangs)), len(gangs) - 1)]
 
-    def draw_region(self, rng) -> int:
+    def draw_region(self, decision: str, month: int, uid: int) -> int:
+        """A region drawn in proportion to the regions' shares of residents (keyed by ``uid``)."""
         shares = np.array([r.share for r in self.params.regions.values()])
-        return int(rng.choice(len(shares), p=shares / shares.sum()))
+        u = float(actor_uniforms(self.keys, decision, month, uid)[0])
+        return int(min(np.searchsorted(np.cumsum(shares) / shares.sum(), u, side="right"), len(shares) - 1))
 
     # -- views the processes read ------------------------------------------------------------------
     def _refresh_gang_arrays(self) -> None:
         n_dest = len(self.params.destinations)
-        self.gang_routes = np.zeros((max(1, len(self.gang_list)), n_dest))
-        self.gang_active = np.zeros(max(1, len(self.gang_list)), dtype=bool)
+        n = max(1, len(self.gang_list))
+        self.gang_routes = np.zeros((n, n_dest))
+        self.gang_active = np.zeros(n, dtype=bool)
+        self.gang_protection = np.zeros((n, len(self.units)))
         for g in self.gang_list:
             if g.active:
                 self.gang_routes[g.gid, g.routes] = 1.0
                 self.gang_active[g.gid] = True
+                self.gang_protection[g.gid] = g.protection
+
+    def _refresh_risks(self) -> None:
+        """The month's raid and interdiction probabilities for the victims of each gang (its protection)."""
+        dest_ix = [u.uix for u in self.dest_units]
+        self.raid_gd = self.market.raid[None, :] * (1 - self.gang_protection[:, dest_ix])  # [gang, destination]
+        self.stop_g = self.market.p_stop * (1 - self.gang_protection[:, self.border.uix])  # [gang]
+
+    def _zero_gang_tallies(self) -> None:
+        """What the person rules tally for the gangs this month, in real persons and dollars."""
+        n, n_dest, n_regions = max(1, len(self.gang_list)), len(self.params.destinations), len(self.params.regions)
+        self.revenue_by_gang = np.zeros(n)
+        self.upkeep_by_gang = np.zeros(n)
+        self.margin_by_gang = np.zeros(n)  # expected margin of this month's recruits
+        self.transport_by_gang = np.zeros(n)
+        self.held_by_gang = np.zeros((n, n_dest))  # victims in exploitation
+        self.transit_by_gang = np.zeros(n)  # victims in transit
+        self.rescued_by_gang = np.zeros((n, n_dest))
+        self.interdicted_by_gang = np.zeros(n)
+        self.returned_victims = np.zeros((n, n_regions))  # victims back home, by gang and region
+        self.recruits_by_gang_region = np.zeros((n, n_regions))
 
     def agents_of(self, cls) -> AgentSet:
         """The active agents of one type (an empty AgentSet when there are none)."""
@@ -176,55 +228,91 @@ class MigrationModel(mesa.Model):
     def recruiters_in_region(self, region: int) -> list[Recruiter]:
         return [r for r in self.agents_of(Recruiter) if r.region == region]
 
-    def unmet_demand(self, ctx) -> np.ndarray:
-        """Victims the markets of each destination would still absorb, in person-agents."""
-        gap = self.params.exploitation.new_victim_target * ctx.demand - self.victims_held
-        return np.maximum(0.0, gap).sum(axis=1)
-
-    def room(self, ctx) -> np.ndarray:
-        """Share of each destination's target number of victims still lacking (0-1)."""
-        target = self.params.exploitation.new_victim_target * ctx.demand.sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(target > 0, self.unmet_demand(ctx) / target, 0.0)
-
     # -- interactions between actors ---------------------------------------------------------------
+    def _update_recruiter_yield(self) -> None:
+        """Running estimate of the persons a gang's recruiter delivers a month, over all gangs (real persons).
+
+        Pooled over every gang's recruiters so that it does not depend on how lumpy one gang's month is.
+        """
+        gp = self.params.gangs
+        recs = [r for r in self.agents_of(Recruiter) if r.gang is not None]
+        if recs:
+            now = sum(r.recruits for r in recs) / len(recs)
+            self.recruiter_yield += gp.yield_memory * (now - self.recruiter_yield)
+
+    def _recruiter_tallies(self) -> None:
+        """Persons recruited this month by gang and region (what makes a gang visible at home)."""
+        for r in self.agents_of(Recruiter):
+            if r.gang is not None and r.recruits:
+                self.recruits_by_gang_region[r.gang.gid, r.region] += r.recruits
+
     def _gang_entry(self, ctx) -> None:
-        unmet = self.unmet_demand(ctx)
-        if self.room(ctx).max() >= self.params.gangs.hire_room and self.gang_rng.random() < self.params.gangs.entry_rate:
-            gang = self.new_gang(unmet)
-            gang.hire()
-            self._refresh_gang_arrays()
-
-    def pay_bribes(self, gang: Gang, amount: float) -> None:
-        if amount <= 0:
+        """New gangs form while a new gang is expected to pay: keyed Poisson, per million residents."""
+        gp, mk = self.params.gangs, self.market
+        expected = gp.initial_recruiters * (self.recruiter_yield * mk.best_margin() - gp.recruiter_wage)
+        if expected - gp.members * gp.member_cost <= 0:
             return
-        units = [self.border] + [self.dest_units[d] for d in gang.routes]
-        units += [self.source_units[r] for r in sorted({r.region for r in gang.recruiters})]
-        for u in units:
-            u.take_bribe(amount / len(units))
-        self.actor_counts["bribes_usd"] += amount
+        lam = gp.entry_per_million * self.params.population.size / 1e6
+        for _ in range(int(actor_poisson(self.keys, "gangs.entry", ctx.month, 0, lam)[0])):
+            gang = self.new_gang(np.maximum(mk.margin.max(axis=1), 0.0), ctx.month)
+            for _ in range(gp.initial_recruiters):
+                gang.hire(ctx.month)
 
-    def prosecute(self, unit: PoliceUnit, arrests: int, ctx) -> int:
-        """Arrests -> prosecutions -> convictions (unless a corrupted official drops the case)."""
-        pp, rng = self.params.police, self.police_rng
-        prosecuted = rng.binomial(arrests, min(1.0, pp.prosecution_rate + ctx.prosecution_add))
-        dropped = rng.binomial(prosecuted, pp.corrupt_drop * (1 - unit.integrity_now(ctx)))
-        convicted = rng.binomial(prosecuted - dropped, min(1.0, pp.conviction_rate + ctx.conviction_add))
-        self.actor_counts["arrests"] += arrests
-        self.actor_counts["prosecutions"] += prosecuted
-        self.actor_counts["convictions"] += convicted
-        return int(convicted)
-
-    def arrest_gang_members(self, unit: PoliceUnit, freed_by_gang: np.ndarray, ctx) -> None:
-        """Rescues and interdictions lead to arrests of the gang members involved."""
-        per = self.params.police.arrests_per_rescue
-        for gid in np.flatnonzero(freed_by_gang):
+    def _informal_recruiters(self, ctx) -> None:
+        """Former victims back home who start recruiting for their gang (acquaintances of the next victims)."""
+        rate = self.params.recruitment.informal_from_returned_victims
+        back = self.returned_victims
+        n_regions = back.shape[1]
+        for gid, region in zip(*np.nonzero(back)):
             gang = self.gang_list[gid]
             if not gang.active:
                 continue
-            arrests = min(int(self.police_rng.poisson(per * freed_by_gang[gid])), int(gang.members))
-            if arrests:
-                gang.lose_members(self.prosecute(unit, arrests, ctx))
+            lam = rate * back[gid, region]
+            n = int(actor_poisson(self.keys, "gangs.informal_recruiters", ctx.month, gid * n_regions + region, lam)[0])
+            for _ in range(n):
+                gang.hire(ctx.month, INFORMAL, int(region))
+
+    def protection_of(self, gid: int, unit: PoliceUnit) -> float:
+        """Share of ``unit``'s actions against gang ``gid`` that its bribes stop (0 for no gang)."""
+        if gid < 0 or not self.gang_list[gid].active:
+            return 0.0
+        return float(self.gang_list[gid].protection[unit.uix])
+
+    def visibility(self, unit: PoliceUnit) -> np.ndarray:
+        """[gang] what makes each gang visible to ``unit``: victims held there, in transit, or recruited there."""
+        if unit.kind == "destination":
+            return self.held_by_gang[:, unit.where]
+        if unit.kind == "border":
+            return self.transit_by_gang
+        return self.recruits_by_gang_region[:, unit.where]
+
+    def expected_loss(self, gang: Gang, ctx) -> np.ndarray:
+        """[unit] what ``gang`` expects to lose to each police unit this month, unprotected (USD).
+
+        Victims freed (valued at the market's value of a victim there) and members arrested (through
+        freed victims and investigations, at the expected penalty per arrest).
+        """
+        mk, pp, g = self.market, self.params.police, gang.gid
+        loss = np.zeros(len(self.units))
+        members = gang.members
+        victim_value = np.maximum(mk.value.max(axis=1), 0.0)  # [destination]
+        for u in self.units:
+            pen = mk.penalty_per_arrest(ctx, u)
+            vis = self.visibility(u)
+            ops = u.operation_rates(vis, ctx)[g] if vis.sum() > 0 else 0.0
+            loss[u.uix] = ops * pp.arrest_share * members * pen
+            if u.kind == "destination":
+                freed = mk.raid[u.where] * self.held_by_gang[g, u.where]
+                loss[u.uix] += freed * (victim_value[u.where] + pp.arrests_per_rescue * pen)
+            elif u.kind == "border":
+                freed = mk.p_stop * self.transit_by_gang[g]
+                value = victim_value[gang.routes].mean() if gang.routes.size else 0.0
+                loss[u.uix] += freed * (value + pp.arrests_per_rescue * pen)
+            else:
+                suspects = [r for r in gang.recruiters if r.region == u.where and r.kind == DECEPTIVE]
+                if suspects:
+                    loss[u.uix] += float(u.recruiter_hazards(suspects, ctx).sum()) * pen
+        return loss
 
     def actor_row(self) -> dict:
         """Output columns about recruiters, gangs and police (real counts)."""

@@ -63,16 +63,48 @@ OUTPUTS: tuple[Output, ...] = (
     Output("police_integrity", "0-1", "ratio", "mean integrity of police units"),
 )
 
+# One column per destination for each of these (``{d}`` is the destination's name in the scenario).
+PER_DESTINATION: tuple[Output, ...] = (
+    Output("victims_sexual_at_{d}", "persons", "stock", "true victims in sexual exploitation at the destination"),
+    Output("victims_labour_at_{d}", "persons", "stock", "true victims in forced labour at the destination"),
+    Output("price_sexual_{d}", "USD/victim-month", "ratio", "the month's price of a victim-month of sexual exploitation there"),
+    Output("price_labour_{d}", "USD/victim-month", "ratio", "the month's price of a victim-month of forced labour there"),
+)
+
 NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 FLOWS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind == "flow")
 STOCKS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind in ("stock", "ratio"))
 BY_NAME = {o.name: o for o in OUTPUTS}
 
 
+def columns(destinations) -> list[str]:
+    """The columns of a run's table: the outputs, then the per-destination ones for ``destinations``."""
+    return [*NAMES, *(o.name.format(d=d) for o in PER_DESTINATION for d in destinations)]
+
+
+def per_destination_row(destinations, victims, price) -> dict[str, float]:
+    """The per-destination columns of a month from victims and prices [destination, SEXUAL/LABOUR]."""
+    values = (victims[:, 0], victims[:, 1], price[:, 0], price[:, 1])
+    return {o.name.format(d=d): float(v[k]) for o, v in zip(PER_DESTINATION, values) for k, d in enumerate(destinations)}
+
+
+def lookup(name: str) -> Output | None:
+    """The declaration of a column: an output, or a per-destination one (``victims_sexual_at_eu``)."""
+    if name in BY_NAME:
+        return BY_NAME[name]
+    for o in PER_DESTINATION:
+        prefix = o.name.split("{d}")[0]
+        if name.startswith(prefix) and len(name) > len(prefix):
+            return Output(name, o.unit, o.kind, o.description)
+    return None
+
+
 def summarise(df) -> dict[str, float]:
-    """One number per output for a run: flows summed over the months, stocks and ratios at the end."""
+    """One number per output for a run: flows summed over the months, stocks and ratios at the end
+    (with the per-destination columns the table has)."""
     body = df[df["month"] > 0]
     out = {f"{n}": float(body[n].sum()) for n in FLOWS}
     last = df.iloc[-1]
     out.update({n: float(last[n]) for n in STOCKS})
+    out.update({c: float(last[c]) for c in df.columns if c not in BY_NAME and lookup(c) is not None})
     return out

@@ -73,10 +73,11 @@ def parameter_table() -> str:
 
 
 def output_table() -> str:
-    from .outputs import OUTPUTS
+    from .outputs import OUTPUTS, PER_DESTINATION
 
     lines = ["| column | unit | kind | description |", "|---|---|---|---|"]
     lines += [f"| `{o.name}` | {o.unit} | {o.kind} | {o.description} |" for o in OUTPUTS]
+    lines += [f"| `{o.name.format(d='<destination>')}` | {o.unit} | {o.kind} | {o.description} |" for o in PER_DESTINATION]
     return "\n".join(lines)
 
 

@@ -7,8 +7,8 @@
    probability min(1, total reach / lookers in the region), by a recruiter drawn in proportion to reach.
 3. Offers. A licensed agency offers a legal job where permits exist; an honest informal recruiter
    helps irregular migration; a recruiter who works for a gang makes a deceptive offer with a promised
-   wage ``promise_premium`` times the real one, for a destination on the gang's routes where its
-   markets still absorb victims. The looker accepts by a logit of the (promised) log wage ratio and
+   wage ``promise_premium`` times the real one, for a destination on the gang's routes drawn in
+   proportion to the market's expected margin there (``sim.market``), and none where no route pays. The looker accepts by a logit of the (promised) log wage ratio and
    desperation; for a deceptive offer, perceived risk (awareness, raised by campaigns, lowered by trust
    in an acquaintance) weighs against and risk tolerance for: some accept knowing the risk.
    Former victims are more at risk, unless identified and protected.
@@ -26,7 +26,7 @@ from .economy import LABOUR, SEXUAL
 from .migration import depart, sigmoid
 from .population import FORMER_VICTIM, IDENTIFIED, SEXUAL_BOUND, Status
 
-LICENSED, DECEPTIVE, INFORMAL = 0, 1, 2
+from .agents.recruiter import DECEPTIVE, INFORMAL, LICENSED  # noqa: F401  (the kinds of recruiter)
 
 
 def pick(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -90,19 +90,14 @@ def step(model, lookers: np.ndarray, ctx, counts: dict) -> None:
         licensed[:] = False
     honest_informal = (kind == INFORMAL) & ~deceptive
     dest[honest_informal] = pick(draw("informal_destination", who[honest_informal]), weights)
-    # deceptive offers: type by sex, destination among the gang's routes with unmet demand
+    # deceptive offers: type by sex, destination among the gang's routes where a victim pays
     female = pop.sex[who] == 1
     sexual = draw("exploitation_type", who) < np.where(female, rp.sexual_share_women, rp.sexual_share_men)
     etype = np.where(sexual, SEXUAL, LABOUR)
-    target = sc.exploitation.new_victim_target * ctx.demand  # [dest, type]
-    unmet = np.maximum(0.0, target - model.victims_held)
-    route_w = model.gang_routes[np.maximum(gang, 0)] * unmet[:, etype].T  # [person, dest]
+    margin = model.market.margin  # [dest, type]
+    route_w = model.gang_routes[np.maximum(gang, 0)] * np.maximum(margin, 0.0)[:, etype].T  # [person, dest]
     has_room = deceptive & (route_w.sum(axis=1) > 0)
     dest[has_room] = pick(draw("gang_destination", who[has_room]), route_w[has_room])
-    # the closer a market is to its target, the fewer offers the gang makes for it
-    with np.errstate(divide="ignore", invalid="ignore"):
-        room = np.where(target > 0, unmet / target, 0.0)[np.maximum(dest, 0), etype]
-    has_room &= draw("gang_room", who) < room
     offered = licensed | honest_informal | has_room
 
     gain = np.log(ctx.dest_wage[np.maximum(dest, 0)] / home_wage)
@@ -149,6 +144,11 @@ def step(model, lookers: np.ndarray, ctx, counts: dict) -> None:
     counts["retrafficked"] += int(former[dec].sum())
     ep = sc.exploitation
     pop.debt[victims] = ep.debt_min + draw("debt", victims) * (ep.debt_max - ep.debt_min)
-    model.victims_held += np.bincount(
-        dest[dec] * 2 + etype[dec], minlength=model.victims_held.size
-    ).reshape(model.victims_held.shape)
+    tally_recruits(model, gang[dec], dest[dec], etype[dec])
+
+
+def tally_recruits(model, gang: np.ndarray, dest: np.ndarray, etype: np.ndarray) -> None:
+    """What this month's victims mean to their gangs: expected margin and transport, in real dollars."""
+    n, scale, mk = model.margin_by_gang.size, model.params.scale, model.market
+    model.margin_by_gang += np.bincount(gang, weights=mk.margin[dest, etype] * scale, minlength=n)
+    model.transport_by_gang += np.bincount(gang, weights=mk.transport[dest] * scale, minlength=n)

@@ -51,7 +51,8 @@ from .population import (
     Population,
     Status,
 )
-from .recruitment import INFORMAL, LICENSED
+from .exploitation import tally_victims
+from .recruitment import INFORMAL, LICENSED, tally_recruits
 from .scenario import Scenario
 
 # statuses as plain ints (the rules compare them millions of times)
@@ -184,14 +185,14 @@ class PersonAgent(mesa.Agent):
             self.become(SEXUAL_EXPLOITATION if self.sexual_bound else FORCED_LABOUR, month)
         return None
 
-    def endure(self, p_raid: float, excess: float) -> str | None:
+    def endure(self, p_raid: float) -> str | None:
         """A month in exploitation: work off debt; then die, be rescued, escape, be released, or stay."""
         ep = self.model.params.exploitation
         self.debt = max(0.0, self.debt - ep.debt_repayment)
         if not self.model.gang_active[self.gang]:
             p_release = 1.0  # the gang was broken up
         else:
-            p_release = ep.release_rate + ep.release_debt_paid * (self.debt <= 0) + ep.release_excess * excess
+            p_release = ep.release_rate + ep.release_debt_paid * (self.debt <= 0)
         exits = (
             ("died", ep.excess_mortality), ("rescued", p_raid), ("escaped", ep.escape_rate), ("released", p_release)
         )
@@ -359,10 +360,7 @@ class ReferenceModel(MigrationModel):
         n_waiting = np.bincount([p.region for p in waiting], minlength=n_regions)
         with np.errstate(divide="ignore", invalid="ignore"):
             p_contact = np.minimum(1.0, np.array([sum(rs) for rs in reach]) / sc.scale / n_waiting)
-        target = ep.new_victim_target * ctx.demand  # victims gangs aim to hold [destination, type]
-        unmet = np.maximum(0.0, target - self.victims_held)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            room = np.where(target > 0, unmet / target, 0.0)
+        paying = np.maximum(self.market.margin, 0.0)  # [destination, type]: where a victim pays
         deceived, irregular = [], []
         for person in waiting:
             r = person.region
@@ -376,15 +374,13 @@ class ReferenceModel(MigrationModel):
                 dest = rng.choices(destinations, ctx.permits)[0]
             elif not deceptive:  # an honest acquaintance helps to go irregularly
                 dest = rng.choices(destinations, weights)[0]
-            else:  # a gang's front: a destination on its routes whose markets still absorb victims
+            else:  # a gang's front: a destination on its routes, in proportion to the margin there
                 share = rp.sexual_share_women if person.sex == FEMALE else rp.sexual_share_men
                 etype = SEXUAL if rng.random() < share else LABOUR
-                route_w = self.gang_routes[recruiter.gang.gid] * unmet[:, etype]
+                route_w = self.gang_routes[recruiter.gang.gid] * paying[:, etype]
                 if route_w.sum() <= 0:
                     continue
                 dest = rng.choices(destinations, route_w)[0]
-                if rng.random() >= room[dest, etype]:
-                    continue
             if not person.accepts(recruiter, dest, deceptive, ctx):
                 continue
             recruiter.recruits += sc.scale
@@ -410,7 +406,9 @@ class ReferenceModel(MigrationModel):
             person.gang, person.recruiter = recruiter.gang.gid, recruiter.rid
             person.sexual_bound = etype == SEXUAL
             person.debt = rng.uniform(ep.debt_min, ep.debt_max)
-            self.victims_held[dest, etype] += 1
+        if deceived:
+            gangs, dests, etypes = (np.array(x, dtype=np.int64) for x in zip(*[(r.gang.gid, d, t) for _, d, t, r in deceived]))
+            tally_recruits(self, gangs, dests, etypes)
 
     def _depart(self, person: PersonAgent, status: int, dest: int, counts: dict, flow: str) -> None:
         person.leave(status, dest)
@@ -422,35 +420,29 @@ class ReferenceModel(MigrationModel):
 
     # -- 5-6: transit and exploitation -------------------------------------------------------------
     def _transit(self, ctx, counts: dict) -> None:
-        self.interdicted_by_gang = np.zeros(len(self.gang_list))
-        p_stop = min(1.0, self.params.transit.interdiction_rate * self.border.effectiveness(ctx))
+        scale = self.params.scale
         for person in self._abroad_with(TRANSIT):
             gang = person.gang
-            if person.travel(p_stop) == "stopped":
-                self.interdicted_by_gang[gang] += self.params.scale
+            self.transit_by_gang[gang] += scale
+            if person.travel(self.stop_g[gang]) == "stopped":
+                self.interdicted_by_gang[gang] += scale
+                self.returned_victims[gang, person.region] += scale
                 counts["interdicted"] += 1
                 counts["victims_identified"] += 1
                 counts["returns"] += 1
 
     def _exploitation(self, ctx, counts: dict) -> None:
-        """Revenue by market saturation, then each victim's month and way out."""
+        """Revenue at the market's prices, then each victim's month and way out."""
         sc = self.params
         victims = self._abroad_with(SEXUAL_EXPLOITATION, FORCED_LABOUR)
-        n_gangs, n_dest = len(self.gang_list), ctx.demand.shape[0]
-        self.revenue_by_gang = np.zeros(n_gangs)
-        self.rescued_by_gang = np.zeros((n_gangs, n_dest))
-        held = np.zeros_like(ctx.demand)
+        if victims:
+            tally_victims(
+                self, np.array([v.gang for v in victims], dtype=np.int64), np.array([v.dest for v in victims], dtype=np.int64),
+                np.array([SEXUAL if v.status == SEXUAL_EXPLOITATION else LABOUR for v in victims], dtype=np.int64),
+            )  # fmt: skip
         for v in victims:
-            held[v.dest, SEXUAL if v.status == SEXUAL_EXPLOITATION else LABOUR] += 1
-        with np.errstate(divide="ignore", invalid="ignore"):
-            saturation = np.where(held > 0, np.minimum(1.0, ctx.demand / held), 1.0)
-            excess = np.where(held > 0, np.maximum(0.0, 1.0 - ctx.demand / held), 0.0)
-        enforcement = np.array([d.enforcement for d in sc.destinations.values()])
-        raid = np.array([u.effectiveness(ctx) for u in self.dest_units]) * enforcement * sc.police.raid_rate
-        for v in victims:
-            etype = SEXUAL if v.status == SEXUAL_EXPLOITATION else LABOUR
-            self.revenue_by_gang[v.gang] += ctx.price[v.dest, etype] * saturation[v.dest, etype] * sc.scale
-            how = v.endure(raid[v.dest], excess[v.dest, etype])
+            gang = v.gang
+            how = v.endure(self.raid_gd[gang, v.dest])
             if how is None:
                 continue
             counts["deaths_abroad" if how == "died" else how] += 1
@@ -459,10 +451,12 @@ class ReferenceModel(MigrationModel):
                 v.remove()
                 continue
             if how == "rescued":
-                self.rescued_by_gang[v.gang, v.dest] += sc.scale
+                self.rescued_by_gang[gang, v.dest] += sc.scale
             seen, home = v.freed(how == "rescued", ctx)
             counts["victims_identified"] += seen
             counts["returns"] += home
+            if home:
+                self.returned_victims[gang, v.region] += sc.scale
 
     # -- 11: recording -------------------------------------------------------------------------------
     def _census_view(self) -> Population:

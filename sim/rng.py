@@ -8,8 +8,9 @@ one random stream per decision and per agent slot (Cherrington et al., arXiv 240
 draw is a hash (SplitMix64 finaliser), so a rare decision costs only as many draws as persons
 concerned, never one per person in the population.
 
-The few strategic agents (recruiters, gangs, police units) use ordinary numpy Generators, one per
-process, spawned from the same seed (``process_rng``).
+The few strategic agents (recruiters, gangs, police units) draw the same way, keyed by their id
+(``actor_uniforms``, ``actor_poisson``, ``actor_binomial``): no rule draws from a shared sequential
+generator.
 """
 
 from __future__ import annotations
@@ -116,6 +117,30 @@ class Keys:
         return uniforms(self[name], month, uids.astype(np.int64, copy=False))
 
 
-def process_rng(seed: int, process: str) -> np.random.Generator:
-    """A numpy Generator for one process's strategic agents, spawned from the run's seed."""
-    return np.random.default_rng([int(seed), zlib.crc32(process.encode())])
+# ---------------------------------------------------------------------------------------------------
+# Keyed draws of the strategic actors: a draw is a function of (seed, decision, month, actor id), as
+# for persons, so that two paired scenarios give each actor the same draws until their rules differ.
+
+
+def actor_uniforms(keys: Keys, name: str, month: int, ids) -> np.ndarray:
+    """Uniform draws in [0, 1) for the actors ``ids`` in decision ``name`` and ``month``."""
+    return keys.draw(name, month, np.atleast_1d(np.asarray(ids, dtype=np.int64)))
+
+
+def actor_poisson(keys: Keys, name: str, month: int, ids, lam) -> np.ndarray:
+    """Poisson counts with means ``lam`` by inversion of keyed uniforms (one per actor)."""
+    from scipy.stats import poisson
+
+    u = actor_uniforms(keys, name, month, ids)
+    lam = np.broadcast_to(np.asarray(lam, dtype=np.float64), u.shape)
+    return np.where(lam > 0, poisson.ppf(u, np.maximum(lam, 1e-300)), 0).astype(np.int64)
+
+
+def actor_binomial(keys: Keys, name: str, month: int, ids, n, p) -> np.ndarray:
+    """Binomial counts of ``n`` trials with probability ``p`` by inversion of keyed uniforms."""
+    from scipy.stats import binom
+
+    u = actor_uniforms(keys, name, month, ids)
+    n = np.broadcast_to(np.asarray(n, dtype=np.int64), u.shape)
+    p = np.broadcast_to(np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0), u.shape)
+    return np.where((n > 0) & (p > 0), binom.ppf(u, n, p), 0).astype(np.int64)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from .model import MigrationModel
-from .outputs import NAMES
+from .outputs import columns
 from .provenance import provenance
 from .scenario import Scenario, load_scenario, validate
 
@@ -75,7 +75,7 @@ def run(
         model.step()
         if progress is not None:
             progress(m + 1, sc.months)
-    df = pd.DataFrame(model.rows, columns=list(NAMES))
+    df = pd.DataFrame(model.rows, columns=columns(sc.destinations))
     df.attrs["provenance"] = provenance(
         sc, sc.seed, wall_seconds=round(time.perf_counter() - t0, 3), person_agents=agents, engine=engine
     )

@@ -159,11 +159,13 @@ class DestinationParams(Block):
         [[2000, 0.0]], "persons/month per 100k", 0, 10_000, "legal work permits per month for the source country"
     )
     migrant_weight: float = P(1.0, "weight", 0, 1000, "relative weight of the destination for independent migrants")
-    sexual_demand_per_100k: float = P(
-        0.0, "victims per 100k", 0, 10_000, "victims from the source absorbed by civilian demand for sexual services"
+    sexual_demand_per_100k: PathOf(0, 10_000) = T(
+        [[2000, 0.0]], "victims per 100k", 0, 10_000,
+        "civilian demand for sexual exploitation: victims it buys at the reference price (per 100k residents of the source)",
     )
-    labour_demand_per_100k: float = P(
-        0.0, "victims per 100k", 0, 10_000, "victims from the source absorbed by demand for forced labour"
+    labour_demand_per_100k: PathOf(0, 10_000) = T(
+        [[2000, 0.0]], "victims per 100k", 0, 10_000,
+        "demand for forced labour: victims it buys at the reference price (per 100k residents of the source)",
     )
     troops: PathOf(0, 10_000_000) = T([[2000, 0]], "troops", 0, 10_000_000, "foreign troops deployed there")
     patronage_per_1000_troops: float = P(
@@ -171,17 +173,42 @@ class DestinationParams(Block):
         "victims per 1,000 troops per 100k",
         0,
         10_000,
-        "victims from the source absorbed by the demand of 1,000 deployed troops (per 100k residents of the source)",
+        "victims bought at the reference price by the demand of 1,000 deployed troops (per 100k residents of the source)",
         "BELL2018",
     )
     price_sexual: float = P(
-        1800.0, "USD/victim-month", 0, 100_000, "criminal revenue per victim-month of sexual exploitation", "ILO2014"
+        1800.0, "USD/victim-month", 0, 100_000,
+        "reference price: revenue per victim-month of sexual exploitation when supply equals demand", "ILO2014",
     )
     price_labour: float = P(
-        1080.0, "USD/victim-month", 0, 100_000, "criminal revenue per victim-month of forced labour", "ILO2005"
+        1080.0, "USD/victim-month", 0, 100_000,
+        "reference price: revenue per victim-month of forced labour when supply equals demand", "ILO2005",
+    )
+    transport_cost: float = P(
+        500.0, "USD/victim", 0, 100_000, "a gang's cost of documents and travel to bring one victim there"
     )
     enforcement: float = P(1.0, "ratio", 0, 10, "strength of the destination's police relative to the reference")
     deportation_rate: float = P(0.004, "1/month", 0, 1, "monthly probability an irregular migrant is deported home")
+
+
+class MarketParams(Block):
+    elasticity_sexual: float = P(
+        1.0, "ratio", 0.2, 5, "price elasticity of demand for sexual exploitation (absolute value)"
+    )
+    elasticity_labour: float = P(1.5, "ratio", 0.2, 5, "price elasticity of demand for forced labour (absolute value)")
+    price_adjustment: float = P(
+        0.3, "1/month", 0.01, 1, "share of the gap between last month's price and the clearing price closed in a month"
+    )
+    price_min_ratio: float = P(0.05, "ratio", 0.001, 1, "lowest price relative to the reference price (a glut)")
+    price_max_ratio: float = P(4.0, "ratio", 1, 100, "highest price relative to the reference price (a thin market)")
+    upkeep_sexual: float = P(
+        700.0, "USD/victim-month", 0, 100_000, "a gang's cost of holding a victim in sexual exploitation a month"
+    )
+    upkeep_labour: float = P(300.0, "USD/victim-month", 0, 100_000, "a gang's cost of holding a victim in forced labour a month")
+    discount_rate: float = P(0.08, "1/month", 0.001, 0.5, "monthly rate at which gangs discount future revenue")
+    prison_cost: float = P(
+        20_000.0, "USD/member-year", 0, 1e8, "what a gang counts as the loss of one member-year in prison (expected penalty)"
+    )
 
 
 class DemographyParams(Block):
@@ -243,7 +270,7 @@ class RecruitmentParams(Block):
         3.0, "recruiters per 100k", 0, 1000, "informal recruiters (acquaintances, returnees) at the start", "IOMMD"
     )
     reach_licensed: float = P(40.0, "persons/month", 0, 10_000, "persons a licensed agency contacts per month")
-    reach_deceptive: float = P(25.0, "persons/month", 0, 10_000, "persons a deceptive front contacts per month")
+    reach_deceptive: float = P(3.0, "persons/month", 0, 10_000, "persons a deceptive front contacts per month")
     reach_informal: float = P(6.0, "persons/month", 0, 10_000, "persons an informal recruiter contacts per month")
     informal_deceptive_share: float = P(
         0.35, "share", 0, 1, "share of informal recruiters who work for a gang", "IOMMD"
@@ -260,8 +287,13 @@ class RecruitmentParams(Block):
         0.85, "share", 0, 1, "share of deceived women destined for sexual exploitation", "IOMMD2006"
     )
     sexual_share_men: float = P(0.02, "share", 0, 1, "share of deceived men destined for sexual exploitation")
-    fee_per_recruit: float = P(800.0, "USD/person", 0, 100_000, "what a gang pays its recruiter per delivered person")
+    fee_per_recruit: float = P(1500.0, "USD/person", 0, 100_000, "what a gang pays its recruiter per delivered person")
     exposure_per_recruit: float = P(0.05, "1/person", 0, 1, "rise in a recruiter's exposure to police per recruit")
+    informal_from_returned_victims: float = P(
+        0.03, "recruiters/person", 0, 1,
+        "former victims back home who start recruiting for their gang, per returned victim", "IOMMD",
+    )
+    informal_attrition: float = P(0.02, "1/month", 0, 1, "monthly probability that an informal recruiter stops")
 
 
 class TransitParams(Block):
@@ -278,17 +310,18 @@ class ExploitationParams(Block):
     escape_rate: float = P(0.01, "1/month", 0, 1, "monthly probability of escape")
     release_rate: float = P(0.01, "1/month", 0, 1, "monthly probability of release while demand holds")
     release_debt_paid: float = P(0.03, "1/month", 0, 1, "extra monthly release probability once the debt is repaid")
-    release_excess: float = P(
-        0.1, "1/month", 0, 1, "extra release probability per unit share of victims beyond demand"
-    )
     excess_mortality: float = P(0.0015, "1/month", 0, 1, "monthly probability of death in exploitation")
     return_after_rescue: float = P(0.9, "share", 0, 1, "share of rescued victims who return home")
     return_after_exit: float = P(0.6, "share", 0, 1, "share of escaped or released victims who return home")
     returnee_awareness: float = P(0.7, "0-1", 0, 1, "awareness of trafficking risk of a victim back home, at least")
     identify_escaped: float = P(0.05, "share", 0, 1, "share of escaped or released victims identified by services")
-    initial_fill: float = P(0.8, "share", 0, 2, "victims in exploitation at the start, as a share of demand")
-    new_victim_target: float = P(
-        1.2, "ratio", 0.1, 5, "victims (with those in transit) a gang aims to hold, as a multiple of demand"
+    initial_fill: float = P(
+        0.8, "share", 0, 2, "victims in exploitation at the start, as a share of demand at the reference price"
+    )
+    initial_min_age: float = P(18, "years", 12, 60, "youngest age of the victims in exploitation at the start")
+    initial_max_age: float = P(40, "years", 13, 80, "oldest age of the victims in exploitation at the start")
+    initial_months_max: float = P(
+        24, "months", 0, 240, "victims at the start have been exploited for up to this many months (uniform)", "UNODC2010"
     )
 
 
@@ -297,21 +330,41 @@ class GangParams(Block):
     members: int = P(12, "persons", 1, 10_000, "members of a gang at its start")
     capital: float = P(60_000.0, "USD", 0, 1e9, "capital of a gang at its start")
     member_cost: float = P(800.0, "USD/month", 0, 1e6, "monthly upkeep per member")
-    bribe_share: float = P(0.05, "share", 0, 1, "share of revenue spent on bribes")
+    recruiter_wage: float = P(1000.0, "USD/month", 0, 1e6, "what a gang pays each of its recruiters a month, besides fees")
     bribe_per_official: float = P(1000.0, "USD/month", 1, 1e7, "monthly bribe that keeps one official on a gang's payroll")
+    bribe_cost: float = P(
+        5000.0, "USD/month", 1, 1e8,
+        "bribe a month that buys 63% (1 - 1/e) of the protection a unit of integrity 0.5 can sell to one gang",
+    )
+    max_protection: float = P(
+        0.8, "share", 0, 1, "share of a unit's raids and cases against a gang that fully bought officials can stop"
+    )
     contraband_per_route: float = P(
         15_000.0, "USD/month", 0, 1e9, "revenue from other contraband (drugs, arms) per route served"
     )
-    hire_threshold: float = P(
-        20_000.0, "USD/month", 0, 1e9, "monthly profit above which a gang hires another recruiter"
+    hire_rate: float = P(
+        0.05, "1/month", 0, 1, "recruiters hired a month per recruiter (at least one) while one more recruiter pays"
     )
-    hire_room: float = P(
-        0.15, "share", 0, 1, "a gang hires only while its markets lack at least this share of their target"
+    fire_rate: float = P(0.05, "1/month", 0, 1, "recruiters let go a month per recruiter while the last one loses money")
+    yield_memory: float = P(
+        0.1, "share", 0.01, 1, "weight of this month in the gangs' running estimate of recruits per recruiter"
+    )
+    reserve_months: float = P(3.0, "months", 0, 120, "months of costs a gang keeps in capital before it hires")
+    capital_cap: float = P(
+        2_000_000.0, "USD", 0, 1e10, "capital above which a gang's profits are spent (consumed or laundered), not kept"
     )
     recruiter_attrition: float = P(0.03, "1/month", 0, 1, "monthly probability a gang's recruiter quits")
     recruit_members_per_recruiter: float = P(0.5, "persons", 0, 10, "new members a gang adds per hired recruiter")
-    entry_rate: float = P(0.05, "1/month", 0, 1, "probability a new gang forms in a month when demand is unmet")
+    entry_per_million: float = P(
+        0.05, "gangs/month per million", 0, 100, "new gangs a month per million residents while entry is expected to pay"
+    )
+    initial_recruiters: int = P(2, "recruiters", 1, 100, "recruiters a gang hires when it forms")
+    initial_yield: float = P(0.5, "persons/month", 0, 100, "recruits a month per gang recruiter that gangs expect at the start")
     routes_per_gang: int = P(2, "destinations", 1, 20, "destinations a gang serves")
+    route_review_rate: float = P(
+        0.1, "1/month", 0, 1, "monthly probability a gang replaces its least profitable route by a more profitable one"
+    )
+    min_members: float = P(2.0, "persons", 0, 1000, "a gang with fewer members free is broken up")
 
 
 class UnitParams(Block):
@@ -335,7 +388,16 @@ class PoliceParams(Block):
         0.5, "1/investigation", 0, 1, "probability one investigation finds a recruiter of exposure 1 (quality 1)"
     )
     raid_rate: float = P(0.02, "1/month", 0, 1, "monthly probability a victim is freed by a raid at effectiveness 1")
-    arrests_per_rescue: float = P(1.5, "persons", 0, 10, "gang members arrested per rescued victim")
+    arrests_per_rescue: float = P(
+        0.5, "persons", 0, 10, "gang members arrested per rescued or interdicted victim, while members are many"
+    )
+    gang_detection: float = P(
+        0.1, "1/investigation", 0, 1, "probability one investigation (quality 1) uncovers the gang it targets"
+    )
+    arrest_share: float = P(0.3, "share", 0, 1, "share of a gang's free members arrested when it is uncovered")
+    court_delay: int = P(12, "months", 0, 120, "months from arrest to verdict")
+    sentence_years: float = P(6.0, "years", 0, 30, "prison sentence of a convicted trafficker")
+    rejoin_share: float = P(0.5, "share", 0, 1, "share of members back from prison or acquitted who rejoin their gang")
     prosecution_rate: float = P(0.7, "share", 0, 1, "share of arrests that lead to prosecution")
     conviction_rate: float = P(0.5, "share", 0, 1, "share of prosecutions that end in conviction under the law")
     corrupt_drop: float = P(0.6, "share", 0, 1, "probability a corrupted official drops a case, times (1 - integrity)")
@@ -375,6 +437,7 @@ class LawReform(InterventionBase):
     kind: Literal["law_reform"]
     strength: float = P(0.3, "share", 0, 1, "conviction probability added (capped at 1)")
     prosecution_increase: float = P(0.2, "share", 0, 1, "prosecution probability added (capped at 1)")
+    sentence_increase: float = P(2.0, "years", 0, 30, "years added to the sentence of a convicted trafficker")
 
 
 class AntiCorruption(InterventionBase):
@@ -459,6 +522,7 @@ class Scenario(Block):
     destinations: dict[str, DestinationParams] = Field(
         min_length=1, max_length=100, description="destination economies"
     )
+    market: MarketParams = MarketParams()
     demography: DemographyParams = DemographyParams()
     migration: MigrationParams = MigrationParams()
     recruitment: RecruitmentParams = RecruitmentParams()

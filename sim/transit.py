@@ -1,7 +1,8 @@
 """Transit (step 5): the deceived travel with the gang; border police may stop them.
 
 Each month in transit a victim is stopped at the border with probability ``interdiction_rate`` times
-the border unit's effectiveness (training, integrity eroded by bribes, cooperation, capacity).
+the border unit's effectiveness (training, integrity eroded by bribes, cooperation, capacity), less
+the protection the victim's gang bought at the border.
 Stopped victims are identified and sent home. The others arrive after ``transit.months`` and are
 exploited, sexually or as forced labour, at their destination.
 """
@@ -11,20 +12,32 @@ from __future__ import annotations
 import numpy as np
 
 from .migration import come_home
+
 from .population import IDENTIFIED, SEXUAL_BOUND, Status
+
+
+def note_returned_victims(model, gang: np.ndarray, region: np.ndarray) -> None:
+    """Victims back home this month, by gang and home region, in real persons (future informal recruiters)."""
+    n_regions = model.returned_victims.shape[1]
+    cells = gang.astype(np.int64) * n_regions + region.astype(np.int64)
+    model.returned_victims += (
+        np.bincount(cells, minlength=model.returned_victims.size).reshape(model.returned_victims.shape) * model.params.scale
+    )
 
 
 def step(model, ctx, counts: dict) -> None:
     pop, keys, m, tp = model.pop, model.keys, ctx.month, model.params.transit
     ids = pop.abroad_ids
     ids = ids[pop.status[ids] == Status.TRANSIT]
-    model.interdicted_by_gang = np.zeros(len(model.gang_list))
     if ids.size == 0:
         return
-    p_stop = min(1.0, tp.interdiction_rate * model.border.effectiveness(ctx))
-    stopped = keys.draw("transit.interdiction", m, ids) < p_stop
+    scale, n = model.params.scale, model.interdicted_by_gang.size
+    gang = pop.gang[ids].astype(np.int64)
+    model.transit_by_gang += np.bincount(gang, minlength=n) * scale
+    stopped = keys.draw("transit.interdiction", m, ids) < model.stop_g[gang]
     caught = ids[stopped]
-    model.interdicted_by_gang = np.bincount(pop.gang[caught].astype(np.int64), minlength=len(model.gang_list)) * model.params.scale
+    model.interdicted_by_gang += np.bincount(gang[stopped], minlength=n) * scale
+    note_returned_victims(model, gang[stopped], pop.region[caught])
     pop.flags[caught] |= IDENTIFIED
     come_home(pop, caught, m)
     counts["interdicted"] += caught.size

@@ -9,7 +9,7 @@ import pandas as pd
 import sim
 from conftest import SCENARIOS
 from sim.cli import main
-from sim.outputs import NAMES
+from sim.outputs import columns
 
 REQUIRED = """month date population_home births deaths_home emigrants_legal emigrants_irregular trafficked returns
 abroad_legal abroad_irregular in_transit victims_sexual victims_labour deaths_abroad victims_identified rescued escaped
@@ -26,8 +26,12 @@ def test_cli_run_writes_table_manifest_and_plots(tmp_path, capsys):
     assert "victims at end (true)" in printed and "victims identified (detected" in printed
 
     df = pd.read_csv(out / "timeseries.csv")
-    assert list(df.columns) == list(NAMES)
+    assert list(df.columns) == columns(["eu", "balkans", "cis"])
     assert set(REQUIRED) <= set(df.columns)
+    for d in ("eu", "balkans", "cis"):  # victims held and the month's prices at each destination
+        assert {f"victims_sexual_at_{d}", f"victims_labour_at_{d}", f"price_sexual_{d}", f"price_labour_{d}"} <= set(df.columns)
+    victims = df[[f"victims_sexual_at_{d}" for d in ("eu", "balkans", "cis")]].sum(axis=1)
+    assert (victims == df["victims_sexual"]).all()  # the destinations' victims add up to the total
     assert len(df) == 15 and df["month"].tolist() == list(range(15))
     assert df["date"].iloc[0] == "1999-12" and df["date"].iloc[1] == "2000-01" and df["date"].iloc[14] == "2001-02"
 

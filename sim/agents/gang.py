@@ -1,11 +1,33 @@
-"""Organised-crime groups: revenue, recruiters, bribes, growth and break-up."""
+"""Organised-crime groups: sellers in the market for victims (``sim.market``).
+
+Each month a gang collects revenue from the victims it holds (at the month's prices) and from other
+contraband on its routes; pays upkeep of victims, recruiters' fees and wages, transport, its members
+and the bribes it chose; and decides, by expected profit:
+
+- recruiters: one more recruiter is expected to bring the recruits a month that gangs' recruiters
+  bring on average (a running estimate over all gangs, ``Model.recruiter_yield``) times the best margin
+  (``sim.market``) on the gang's routes; while that exceeds a recruiter's wage and its capital covers
+  ``reserve_months`` of costs it hires (``hire_rate`` per recruiter a month), while it falls short it
+  lets recruiters go;
+- routes: now and then (``route_review_rate``) it replaces its least profitable destination by the most
+  profitable one it does not serve, when that is better (displacement);
+- bribes: from each police unit that threatens it, it buys the protection that maximises the expected
+  saving less the bribe (``bribe``), so a unit of high integrity is bribed less or not at all;
+- it breaks up when too few members are free (arrests, prison) or its capital runs out.
+
+Capital above ``capital_cap`` is spent, not kept. Every random decision is a draw keyed by the gang's
+or the recruiter's id.
+"""
 
 from __future__ import annotations
 
 import mesa
 import numpy as np
 
-from .recruiter import Recruiter
+from ..rng import actor_binomial, actor_poisson, actor_uniforms
+from .recruiter import DECEPTIVE, INFORMAL, Recruiter
+
+INTEGRITY_BOUNDS = (0.01, 0.99)  # integrity at which a unit sells all or nothing is not reached
 
 
 class Gang(mesa.Agent):
@@ -15,39 +37,117 @@ class Gang(mesa.Agent):
         super().__init__(model)
         self.gid = len(model.gang_list)
         model.gang_list.append(self)
-        self.routes = routes  # destination indices
-        self.members = float(members)
+        self.routes = np.asarray(routes, dtype=np.int64)  # destination indices
+        self.members = float(members)  # free members (not held by the courts)
         self.capital = float(capital)
         self.recruiters: list[Recruiter] = []
         self.revenue = 0.0
         self.bribes = 0.0
         self.profit = 0.0
+        self.protection = np.zeros(len(model.units))  # share of each unit's actions against it stopped
         self.active = True
 
+    # -- the month ---------------------------------------------------------------------------------
     def step(self, ctx) -> None:
-        """Collect revenue, pay recruiters, members and bribes; hire; break up when broken."""
         model, gp = self.model, self.model.params.gangs
-        fees = model.params.recruitment.fee_per_recruit * sum(r.recruits for r in self.recruiters)
-        self.revenue = float(model.revenue_by_gang[self.gid]) + gp.contraband_per_route * len(self.routes)
-        self.bribes = gp.bribe_share * self.revenue
-        self.profit = self.revenue - self.bribes - fees - gp.member_cost * self.members
-        self.capital += self.profit
+        gid, month = self.gid, ctx.month
+        paid = [r for r in self.recruiters if r.kind == DECEPTIVE]
+        recruits = sum(r.recruits for r in self.recruiters)
+        self.revenue = float(model.revenue_by_gang[gid]) + gp.contraband_per_route * len(self.routes)
+        self.bribes = self.bribe(ctx)
+        costs = (
+            model.params.recruitment.fee_per_recruit * recruits + float(model.transport_by_gang[gid])
+            + float(model.upkeep_by_gang[gid]) + gp.recruiter_wage * len(paid) + gp.member_cost * self.members
+            + self.bribes
+        )  # fmt: skip
+        self.profit = self.revenue - costs
+        self.capital = min(self.capital + self.profit, gp.capital_cap)
         model.actor_counts["gang_revenue_usd"] += self.revenue
-        model.pay_bribes(self, self.bribes)
-        if self.members < 1 or self.capital < 0:
+        if self.members < gp.min_members or self.capital < 0:
             self.break_up()
             return
-        for r in list(self.recruiters):
-            if model.gang_rng.random() < gp.recruiter_attrition:
-                r.leave()
-        if self.profit > gp.hire_threshold and model.room(ctx)[self.routes].max() >= gp.hire_room:
-            self.hire()
+        self._attrition(month)
+        self._plan_recruiters(ctx, costs)
+        self._review_routes(month)
 
-    def hire(self) -> None:
-        model = self.model
-        region = model.draw_region(model.gang_rng)
-        Recruiter(model, 1, region, model.params.recruitment.reach_deceptive, gang=self)
-        self.members += model.params.gangs.recruit_members_per_recruiter
+    def _attrition(self, month: int) -> None:
+        gp, rp = self.model.params.gangs, self.model.params.recruitment
+        if not self.recruiters:
+            return
+        recs = list(self.recruiters)
+        rate = np.array([rp.informal_attrition if r.kind == INFORMAL else gp.recruiter_attrition for r in recs])
+        quits = actor_uniforms(self.model.keys, "gangs.recruiter_quits", month, [r.rid for r in recs]) < rate
+        for r, q in zip(recs, quits):
+            if q:
+                r.leave()
+
+    def _plan_recruiters(self, ctx, costs: float) -> None:
+        """Hire while one more recruiter is expected to pay, let go while the last one loses money."""
+        model, gp = self.model, self.model.params.gangs
+        gain = model.recruiter_yield * max(0.0, model.market.best_margin(self.routes)) - gp.recruiter_wage
+        paid = [r for r in self.recruiters if r.kind == DECEPTIVE]
+        if gain > 0 and self.capital > gp.reserve_months * costs:
+            hires = int(actor_poisson(model.keys, "gangs.hires", ctx.month, self.gid, gp.hire_rate * max(1, len(paid)))[0])
+            for _ in range(hires):
+                self.hire(ctx.month)
+        elif gain < 0 and paid:
+            fired = int(actor_binomial(model.keys, "gangs.fires", ctx.month, self.gid, len(paid), gp.fire_rate)[0])
+            for r in paid[len(paid) - fired:]:
+                r.leave()
+
+    def _review_routes(self, month: int) -> None:
+        model, gp = self.model, self.model.params.gangs
+        if float(actor_uniforms(model.keys, "gangs.route_review", month, self.gid)[0]) >= gp.route_review_rate:
+            return
+        best = model.market.margin.max(axis=1)  # [destination]
+        unserved = np.setdiff1d(np.arange(best.size), self.routes)
+        if unserved.size == 0:
+            return
+        worst = self.routes[np.argmin(best[self.routes])]
+        candidate = unserved[np.argmax(best[unserved])]
+        if best[candidate] > best[worst]:
+            self.routes = np.sort(np.append(self.routes[self.routes != worst], candidate))
+
+    def hire(self, month: int, kind: int = DECEPTIVE, region: int | None = None) -> Recruiter:
+        """A new recruiter: a paid front in a region drawn by population shares, or a given kind and region."""
+        model, rp = self.model, self.model.params.recruitment
+        if region is None:
+            region = model.draw_region("gangs.hire_region", month, len(model.recruiter_list))
+        reach = rp.reach_deceptive if kind == DECEPTIVE else rp.reach_informal
+        rec = Recruiter(model, kind, region, reach, gang=self)
+        if kind == DECEPTIVE:
+            self.members += model.params.gangs.recruit_members_per_recruiter
+        return rec
+
+    # -- corruption --------------------------------------------------------------------------------
+    def bribe(self, ctx) -> float:
+        """Buy from each unit the protection that maximises expected saving minus the bribe.
+
+        A bribe ``b`` to a unit of integrity ``i`` buys protection ``s(b) = max_protection (1 - exp(-b / k))``
+        with ``k = bribe_cost x i / (1 - i)``: the share of the unit's raids, interdictions,
+        investigations and cases against the gang that corrupted officials stop. The gang expects to
+        lose ``L`` a month to the unit (``model.expected_loss``); the saving ``L s(b) - b`` is largest at
+        ``b = k ln(L max_protection / k)`` when ``L max_protection > k``, and no bribe pays otherwise.
+        Bribes are paid from capital, never beyond it.
+        """
+        model, gp = self.model, self.model.params.gangs
+        loss = model.expected_loss(self, ctx)  # [unit]
+        integrity = np.clip([u.integrity_now(ctx) for u in model.units], *INTEGRITY_BOUNDS)
+        k = gp.bribe_cost * integrity / (1 - integrity)
+        gain = loss * gp.max_protection
+        with np.errstate(divide="ignore", invalid="ignore"):
+            b = np.where(gain > k, k * np.log(np.maximum(gain, 1e-300) / k), 0.0)
+        total = float(b.sum())
+        budget = max(0.0, self.capital)
+        if total > budget:
+            b *= budget / total
+            total = budget
+        self.protection = gp.max_protection * (1 - np.exp(-b / k))
+        for u, amount in zip(model.units, b):
+            if amount > 0:
+                u.take_bribe(float(amount))
+        model.actor_counts["bribes_usd"] += total
+        return total
 
     def lose_members(self, n: float) -> None:
         self.members = max(0.0, self.members - n)

@@ -1,9 +1,24 @@
 """Police units in source regions, at the border and at destinations.
 
-A unit's effectiveness is training x integrity x (1 + cooperation gain x cooperation) x capacity
-relative to its base. Interventions add training, capacity, integrity and cooperation while in force.
-Bribes keep officials on gangs' payrolls (one per ``bribe_per_official`` a month); the unit's
-integrity moves each month towards its base times the share of its officials not on a payroll.
+A unit's quality is training x integrity x (1 + cooperation gain x cooperation); its effectiveness is
+quality times capacity relative to its base, and scales interdiction and raid rates. Interventions add
+training, capacity, integrity and cooperation while in force.
+
+Each month a unit:
+- arrests gang members through the victims it frees (destination units: rescued victims; the border
+  unit: interdicted ones): a gang with ``M`` free members and ``v`` victims freed loses
+  Binomial(M, 1 - exp(-arrests_per_rescue x v / M)) members, about ``arrests_per_rescue`` per victim
+  while members are many and never more than it has;
+- investigates gangs as organisations: it runs ``capacity`` investigations a month, shared among the
+  gangs in proportion to what makes them visible in its jurisdiction (victims held at a destination,
+  persons recruited in a source region); each uncovers its gang with probability ``gang_detection`` x
+  quality, less the protection the gang bought there, and then arrests ``arrest_share`` of its members;
+- source units also investigate the deceptive recruiters of their region, each with a hazard from
+  capacity, quality and the recruiter's exposure;
+- hands every arrest to the courts (``sim.courts``).
+Bribes keep officials on gangs' payrolls (one per ``bribe_per_official`` a month); the unit's integrity
+moves each month towards its base times the share of its officials not on a payroll. Every random
+decision is a draw keyed by the unit, gang or recruiter id.
 """
 
 from __future__ import annotations
@@ -11,12 +26,16 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from ..rng import actor_binomial, actor_poisson, actor_uniforms
+
 
 class PoliceUnit(mesa.Agent):
     def __init__(self, model, kind: str, where: int, params):
         super().__init__(model)
         self.kind = kind  # "source", "border" or "destination"
         self.where = where  # region or destination index (-1 for the border)
+        self.uix = len(model.units)  # index among the units
+        model.units.append(self)
         self.base = params
         self.integrity = params.integrity  # eroded by bribes
         self.bribes = 0.0  # bribes received this month
@@ -43,41 +62,87 @@ class PoliceUnit(mesa.Agent):
         """Quality times capacity relative to the unit's base: scales interdiction and raid rates."""
         return self.quality(ctx) * ctx.capacity_mult[self.kind]
 
+    def operation_rates(self, visibility: np.ndarray, ctx) -> np.ndarray:
+        """Expected investigations a month that uncover each gang, before protection (by visibility)."""
+        total = visibility.sum()
+        if total <= 0:
+            return np.zeros_like(visibility)
+        pp = self.model.params.police
+        return self.capacity(ctx) * visibility / total * min(1.0, pp.gang_detection * self.quality(ctx))
+
     def take_bribe(self, amount: float) -> None:
         self.bribes += amount
 
+    # -- the month ---------------------------------------------------------------------------------
     def step(self, ctx) -> None:
         model, pp = self.model, self.model.params.police
         if self.kind == "source":
             self.investigate_recruiters(ctx)
         elif self.kind == "destination":
-            model.arrest_gang_members(self, model.rescued_by_gang[:, self.where], ctx)
+            self.arrest_through_victims(model.rescued_by_gang[:, self.where], ctx)
         else:
-            model.arrest_gang_members(self, model.interdicted_by_gang, ctx)
+            self.arrest_through_victims(model.interdicted_by_gang, ctx)
+        self.investigate_gangs(model.visibility(self), ctx)
         # this month's bribes keep officials on a payroll; integrity moves towards what they leave
         self.corrupted = min(self.base.officials, self.bribes / model.params.gangs.bribe_per_official)
         target = self.base.integrity * (1 - self.corrupted / self.base.officials)
         self.integrity += pp.integrity_recovery * (target - self.integrity)
         self.bribes = 0.0
 
-    def investigate_recruiters(self, ctx) -> None:
-        """Each deceptive recruiter of the region is caught with a hazard from capacity and exposure."""
+    def _gangs(self, counts: np.ndarray) -> list:
+        """Active gangs with a positive entry in ``counts`` (indexed by gang id)."""
+        return [self.model.gang_list[g] for g in np.flatnonzero(counts > 0) if self.model.gang_list[g].active]
+
+    def arrest_through_victims(self, freed_by_gang: np.ndarray, ctx) -> None:
+        """Members arrested through the victims freed: about ``arrests_per_rescue`` each, at most all."""
         model, pp = self.model, self.model.params.police
-        suspects = [r for r in model.recruiters_in_region(self.where) if r.deceptive]
-        if not suspects:
+        for gang in self._gangs(freed_by_gang):
+            members = int(gang.members)
+            if members <= 0:
+                continue
+            p = min(1.0, pp.arrests_per_rescue * freed_by_gang[gang.gid] / members)
+            decision = f"police.arrests_through_victims.{self.uix}"
+            arrested = int(actor_binomial(model.keys, decision, ctx.month, gang.gid, members, p)[0])
+            model.courts.file(self, gang, arrested, ctx)
+
+    def investigate_gangs(self, visibility: np.ndarray, ctx) -> None:
+        """Investigations shared by visibility; each uncovered gang loses ``arrest_share`` of its members."""
+        model, pp = self.model, self.model.params.police
+        gangs = self._gangs(visibility)
+        if not gangs:
             return
-        # each investigation targets one suspect and finds enough with probability
-        # detection_rate x quality x min(1, exposure)
+        ids = np.array([g.gid for g in gangs])
+        rates = self.operation_rates(visibility[ids], ctx)
+        protection = np.array([g.protection[self.uix] for g in gangs])
+        ops = actor_poisson(model.keys, f"police.operations.{self.uix}", ctx.month, ids, rates * (1 - protection))
+        for gang, n_ops in zip(gangs, ops):
+            if n_ops <= 0 or gang.members <= 0:
+                continue
+            p = 1 - (1 - pp.arrest_share) ** int(n_ops)
+            arrested = int(actor_binomial(model.keys, f"police.gang_arrests.{self.uix}", ctx.month, gang.gid, int(gang.members), p)[0])
+            model.courts.file(self, gang, arrested, ctx)
+
+    def recruiter_hazards(self, suspects: list, ctx) -> np.ndarray:
+        """Monthly probability that each deceptive recruiter of the region is caught (before protection).
+
+        Each investigation targets one suspect and finds enough with probability detection_rate x
+        quality x min(1, exposure); the unit runs ``capacity`` investigations, at most one per suspect.
+        """
+        pp = self.model.params.police
         exposure = np.minimum(1.0, np.array([r.exposure for r in suspects]))
         capacity = self.capacity(ctx)
         hazard = capacity * pp.detection_rate * self.quality(ctx) * exposure / max(len(suspects), capacity)
-        p = 1 - np.exp(-hazard)
-        caught = model.police_rng.random(len(suspects)) < p
+        return 1 - np.exp(-hazard)
+
+    def investigate_recruiters(self, ctx) -> None:
+        model = self.model
+        suspects = [r for r in model.recruiters_in_region(self.where) if r.deceptive]
+        if not suspects:
+            return
+        protection = np.array([r.gang.protection[self.uix] for r in suspects])
+        p = self.recruiter_hazards(suspects, ctx) * (1 - protection)
+        caught = actor_uniforms(model.keys, "police.recruiter_caught", ctx.month, [r.rid for r in suspects]) < p
         for r, c in zip(suspects, caught):
-            if not c:
-                continue
-            convicted = model.prosecute(self, 1, ctx)
-            if convicted:
+            if c:
                 r.leave()
-            else:
-                r.exposure = 0.0
+                model.courts.file(self, None, 1, ctx)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import mesa
 
 KINDS = ("licensed", "deceptive", "informal")
+LICENSED, DECEPTIVE, INFORMAL = range(len(KINDS))
 
 
 class Recruiter(mesa.Agent):

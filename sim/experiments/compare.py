@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ..outputs import BY_NAME, summarise
+from ..outputs import lookup, summarise
 from ..provenance import git_commit
 from ..runner import resolve
 from ..scenario import Scenario
@@ -82,7 +82,7 @@ class Comparison:
 
 
 def label(metric: str) -> str:
-    return f"{LABELS.get(metric, metric)}, {'total' if BY_NAME[metric].kind == 'flow' else 'at end'}"
+    return f"{LABELS.get(metric, metric)}, {'total' if lookup(metric).kind == 'flow' else 'at end'}"
 
 
 def _half_width(se: float, df: float) -> float:
@@ -149,7 +149,7 @@ def compare(
     """
     if reps < 2:
         raise ExperimentError([f"--reps: a confidence interval needs at least 2 replications (got {reps})"])
-    unknown = [m for m in metrics if m not in METRICS]
+    unknown = [m for m in metrics if lookup(m) is None]
     if unknown:
         raise ExperimentError([f"metrics: unknown output {m!r} (known: {', '.join(METRICS)})" for m in unknown])
     scenarios = [resolve(s, overrides, months=months, scale=scale) for s in [base, *alternatives]]
@@ -172,7 +172,8 @@ def compare(
         df = outcomes[s.run_id].timeseries
         rows.append({"scenario": names[s.point], "replication": s.replication, "seed": s.seed, **summarise(df)})
         frames.append(df.assign(scenario=names[s.point], replication=s.replication))
-    runs = pd.DataFrame(rows)[["scenario", "replication", "seed", *METRICS]]
+    runs = pd.DataFrame(rows)
+    runs = runs[["scenario", "replication", "seed", *METRICS, *(c for c in runs.columns if c not in METRICS and lookup(c))]]
     ts = pd.concat(frames, ignore_index=True)
     ts = ts[["scenario", "replication", *[c for c in ts.columns if c not in ("scenario", "replication")]]]
     manifest = {
@@ -207,7 +208,7 @@ def _number(metric: str, x: float, sign: bool = False) -> str:
     """A value for the table: counts with thousands separators, shares in percent, ratios to 4 decimals."""
     if not np.isfinite(x):
         return "n/a"
-    unit = BY_NAME[metric].unit
+    unit = lookup(metric).unit
     decimals = 2 if unit in ("share", "0-1") else 4 if unit == "ratio" else 0
     x = round(x * (100 if unit in ("share", "0-1") else 1), decimals) + 0.0  # + 0.0: no "-0"
     return f"{x:{'+' if sign else ''},.{decimals}f}"
@@ -223,7 +224,7 @@ def effects_table(c: Comparison) -> str:
         f"effect = scenario minus {c.base} (mean of the paired differences), with its 95% confidence interval;",
         "* marks an interval that excludes zero (the change is unlikely to be chance).",
     ]
-    names = {m: label(m) + (" (%)" if BY_NAME[m].unit in ("share", "0-1") else "") for m in c.effects["metric"]}
+    names = {m: label(m) + (" (%)" if lookup(m).unit in ("share", "0-1") else "") for m in c.effects["metric"]}
     width = max(map(len, names.values()))
     col = max(13, *(len(n) for n in c.scenarios))
     for name, g in c.effects.groupby("scenario", sort=False):

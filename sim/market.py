@@ -1,0 +1,112 @@
+"""The market for victims: each month's prices and what a new victim is expected to earn a gang.
+
+Computed once a month, after the month's context (step 1), and read by recruitment (which offers
+pay), exploitation (revenue), the gangs (hiring, routes, entry, bribes) and the police (what a gang
+stands to lose).
+
+Demand. Each destination buys victim-months of sexual exploitation and of forced labour along a demand
+curve of constant elasticity: at price ``p`` it buys ``D (p / p_ref) ** -elasticity`` victims, where
+``D`` (``ctx.demand``) is what it buys at the reference price ``p_ref``; ``D`` moves with civilian
+demand, troops times patronage and demand-side measures. The price that clears the market for the
+``Q`` victims held there is ``p_ref (Q / D) ** (-1 / elasticity)``, within
+[``price_min_ratio``, ``price_max_ratio``] times ``p_ref``; each month the price moves a share
+``price_adjustment`` of the way (in logs) from last month's towards it. A glut lowers the price, a
+shortage raises it, and a demand-side measure lowers it at the same supply.
+
+Supply decisions. Gangs are price takers. A victim brought to destination ``d`` for exploitation of
+type ``t`` is worth, at the month's prices and risks,
+
+    value = (1 - p_stop) (price - upkeep) / (1 - (1 - h)(1 - r))
+
+(the discounted months of exploitation: ``h`` is the monthly hazard of leaving exploitation there,
+by death, raid, escape or release, ``r`` the gangs' discount rate, ``p_stop`` the chance of being
+stopped at the border), and costs the recruiter's fee, transport and the expected penalty: the arrests
+the victim brings (at the border or in a raid) times the chance of prosecution and conviction, the
+sentence and what a gang counts as the loss of a member-year in prison. ``margin = value - cost``.
+Gangs make deceptive offers only for markets with a positive margin, hire recruiters while the
+margin their recruiters bring exceeds their wage, move routes towards higher margins and enter where a
+new gang is expected to pay. Enforcement therefore acts three ways: it frees victims (rescue), lowers
+margins (deterrence) and moves effort to other destinations (displacement).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .economy import LABOUR, SEXUAL
+
+
+class Market:
+    """Prices and expected margins of the markets for victims, [destination, SEXUAL/LABOUR]."""
+
+    def __init__(self, sc):
+        mp = sc.market
+        self.sc = sc
+        self.elasticity = np.array([mp.elasticity_sexual, mp.elasticity_labour])
+        self.upkeep = np.array([mp.upkeep_sexual, mp.upkeep_labour])
+        self.transport = np.array([d.transport_cost for d in sc.destinations.values()])
+        self.enforcement = np.array([d.enforcement for d in sc.destinations.values()])
+        self.price: np.ndarray | None = None  # set by the first ``update``
+        self.margin = np.zeros((len(sc.destinations), 2))
+        self.value = np.zeros_like(self.margin)
+        self.penalty = 0.0
+
+    # -- the month's risks, shared by the rules that act on them -----------------------------------
+    def raid_hazard(self, model, ctx) -> np.ndarray:
+        """[destination] monthly probability that a raid frees a victim of an unprotected gang."""
+        pp = self.sc.police
+        eff = np.array([u.effectiveness(ctx) for u in model.dest_units])
+        return np.minimum(1.0, eff * self.enforcement * pp.raid_rate)
+
+    def stop_probability(self, model, ctx) -> float:
+        """Probability that border police stop a victim of an unprotected gang in a month of transit."""
+        return min(1.0, self.sc.transit.interdiction_rate * model.border.effectiveness(ctx))
+
+    def penalty_per_arrest(self, ctx, unit) -> float:
+        """Expected cost to a gang of one member arrested by ``unit``: prosecution x conviction x sentence."""
+        pp, mp = self.sc.police, self.sc.market
+        p_pros = min(1.0, pp.prosecution_rate + ctx.prosecution_add)
+        p_conv = min(1.0, pp.conviction_rate + ctx.conviction_add)
+        p_drop = pp.corrupt_drop * (1 - unit.integrity_now(ctx))
+        return p_pros * (1 - p_drop) * p_conv * (pp.sentence_years + ctx.sentence_add) * mp.prison_cost
+
+    def clearing_price(self, held: np.ndarray, ctx) -> np.ndarray:
+        """The price at which each market buys ``held`` victims (real persons), within its bounds."""
+        mp = self.sc.market
+        ref = ctx.price
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(ctx.demand > 0, np.maximum(held, 0.0) / ctx.demand, np.inf)
+            p = ref * np.power(ratio, -1.0 / self.elasticity)
+        return np.clip(np.nan_to_num(p, nan=0.0, posinf=ref * mp.price_max_ratio), ref * mp.price_min_ratio, ref * mp.price_max_ratio)
+
+    # -- the month ---------------------------------------------------------------------------------
+    def update(self, model, ctx) -> None:
+        """This month's prices (from last month's victims held) and expected margins."""
+        sc, mp, pp, ep = self.sc, self.sc.market, self.sc.police, self.sc.exploitation
+        target = self.clearing_price(model.victims_exploited, ctx)
+        if self.price is None:
+            self.price = target
+        else:
+            lam = mp.price_adjustment
+            with np.errstate(divide="ignore"):
+                self.price = np.exp((1 - lam) * np.log(np.maximum(self.price, 1e-9)) + lam * np.log(np.maximum(target, 1e-9)))
+        self.raid = self.raid_hazard(model, ctx)
+        self.p_stop = self.stop_probability(model, ctx)
+        hazard = ep.excess_mortality + self.raid + ep.escape_rate + ep.release_rate  # [destination]
+        months = 1.0 / (1.0 - (1.0 - np.minimum(1.0, hazard)) * (1.0 - mp.discount_rate))
+        self.value = (1 - self.p_stop) * (self.price - self.upkeep) * months[:, None]
+        # arrests a victim brings: stopped at the border, or freed by a raid before leaving otherwise
+        p_rescue = (1 - self.p_stop) * np.where(hazard > 0, self.raid / np.maximum(hazard, 1e-12), 0.0)
+        pen_border = self.penalty_per_arrest(ctx, model.border)
+        pen_dest = np.array([self.penalty_per_arrest(ctx, u) for u in model.dest_units])
+        self.penalty = pp.arrests_per_rescue * (self.p_stop * pen_border + p_rescue * pen_dest)  # [destination]
+        cost = sc.recruitment.fee_per_recruit + self.transport + self.penalty
+        self.margin = self.value - cost[:, None]
+
+    def best_margin(self, routes=None) -> float:
+        """The highest margin over the destinations ``routes`` (all when None) and both types."""
+        m = self.margin if routes is None else self.margin[routes]
+        return float(m.max()) if m.size else 0.0
+
+
+__all__ = ["Market", "SEXUAL", "LABOUR"]
