@@ -43,6 +43,7 @@ def measures(df: pd.DataFrame) -> dict[str, float]:
         "convictions per year": body["convictions"].sum() / (len(body) / 12),
         "share abroad in 2019 (of residents at start)": abroad / pop0,
         "tertiary share of emigrants": (body["emigrants_tertiary_share"] * left).sum() / left.sum(),
+        "women's share of emigrants": (body["emigrants_female_share"] * left).sum() / left.sum(),
         "gang revenue per victim-year (USD)": body["gang_revenue_usd"].sum() / max(victims * len(body) / 12, 1e-9),
     }
 
@@ -59,6 +60,7 @@ TARGETS = {
     "convictions per year": ("103 (Moldova 2007)", "TIP"),
     "share abroad in 2019 (of residents at start)": ("about 0.12 (Ukraine 5.9 of 49 million)", "UNDESA"),
     "tertiary share of emigrants": ("almost 0.40 (Moldova, Romania)", "WB2019"),
+    "women's share of emigrants": ("about 0.33 (Ukrainian labour migrants)", "ILO2013"),
     "gang revenue per victim-year (USD)": ("21,800 sexual, 13,000 labour", "ILO2014"),
 }
 

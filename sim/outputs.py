@@ -67,6 +67,11 @@ OUTPUTS: tuple[Output, ...] = (
 PER_DESTINATION: tuple[Output, ...] = (
     Output("victims_sexual_at_{d}", "persons", "stock", "true victims in sexual exploitation at the destination"),
     Output("victims_labour_at_{d}", "persons", "stock", "true victims in forced labour at the destination"),
+    Output(
+        "victim_months_sexual_at_{d}", "victim-months", "flow",
+        "victim-months of sexual exploitation there in the month (summed over a run: the exploitation done there)",
+    ),
+    Output("victim_months_labour_at_{d}", "victim-months", "flow", "victim-months of forced labour there in the month"),
     Output("price_sexual_{d}", "USD/victim-month", "ratio", "the month's price of a victim-month of sexual exploitation there"),
     Output("price_labour_{d}", "USD/victim-month", "ratio", "the month's price of a victim-month of forced labour there"),
 )
@@ -84,7 +89,7 @@ def columns(destinations) -> list[str]:
 
 def per_destination_row(destinations, victims, price) -> dict[str, float]:
     """The per-destination columns of a month from victims and prices [destination, SEXUAL/LABOUR]."""
-    values = (victims[:, 0], victims[:, 1], price[:, 0], price[:, 1])
+    values = (victims[:, 0], victims[:, 1], victims[:, 0], victims[:, 1], price[:, 0], price[:, 1])
     return {o.name.format(d=d): float(v[k]) for o, v in zip(PER_DESTINATION, values) for k, d in enumerate(destinations)}
 
 
@@ -106,5 +111,8 @@ def summarise(df) -> dict[str, float]:
     out = {f"{n}": float(body[n].sum()) for n in FLOWS}
     last = df.iloc[-1]
     out.update({n: float(last[n]) for n in STOCKS})
-    out.update({c: float(last[c]) for c in df.columns if c not in BY_NAME and lookup(c) is not None})
+    for c in df.columns:
+        o = None if c in BY_NAME else lookup(c)
+        if o is not None:
+            out[c] = float(body[c].sum()) if o.kind == "flow" else float(last[c])
     return out

@@ -197,7 +197,7 @@ class MarketParams(Block):
     )
     elasticity_labour: float = P(1.5, "ratio", 0.2, 5, "price elasticity of demand for forced labour (absolute value)")
     price_adjustment: float = P(
-        0.3, "1/month", 0.01, 1, "share of the gap between last month's price and the clearing price closed in a month"
+        0.15, "1/month", 0.01, 1, "share of the gap between last month's price and the clearing price closed in a month"
     )
     price_min_ratio: float = P(0.05, "ratio", 0.001, 1, "lowest price relative to the reference price (a glut)")
     price_max_ratio: float = P(4.0, "ratio", 1, 100, "highest price relative to the reference price (a thin market)")
@@ -270,15 +270,15 @@ class RecruitmentParams(Block):
         3.0, "recruiters per 100k", 0, 1000, "informal recruiters (acquaintances, returnees) at the start", "IOMMD"
     )
     reach_licensed: float = P(40.0, "persons/month", 0, 10_000, "persons a licensed agency contacts per month")
-    reach_deceptive: float = P(3.0, "persons/month", 0, 10_000, "persons a deceptive front contacts per month")
+    reach_deceptive: float = P(2.0, "persons/month", 0, 10_000, "persons a deceptive front contacts per month")
     reach_informal: float = P(6.0, "persons/month", 0, 10_000, "persons an informal recruiter contacts per month")
     informal_deceptive_share: float = P(
         0.35, "share", 0, 1, "share of informal recruiters who work for a gang", "IOMMD"
     )
-    intercept: float = P(-1.0, "logit", -10, 10, "log-odds of accepting an offer, reference person")
+    intercept: float = P(-2.5, "logit", -10, 10, "log-odds of accepting an offer, reference person")
     wage_gain: float = P(0.8, "logit per log wage ratio", 0, 5, "effect of the promised log wage ratio on accepting")
-    desperation: float = P(0.4, "logit per year", 0, 5, "effect of each year of unemployment on accepting")
-    perceived_risk: float = P(4.0, "logit per unit", 0, 20, "effect of perceived risk (awareness) against a deceptive offer")
+    desperation: float = P(0.8, "logit per year", 0, 5, "effect of each year of unemployment on accepting")
+    perceived_risk: float = P(8.0, "logit per unit", 0, 20, "effect of perceived risk (awareness) against a deceptive offer")
     risk_tolerance: float = P(3.0, "logit per unit", 0, 20, "effect of risk tolerance for a deceptive offer", "IOMUA")
     promise_premium: float = P(1.8, "ratio", 1, 10, "wage promised by a deceptive offer relative to the real wage")
     informal_trust: float = P(0.5, "share", 0, 1, "share of perceived risk that trust in an acquaintance removes", "IOMMD")
@@ -330,7 +330,7 @@ class GangParams(Block):
     members: int = P(12, "persons", 1, 10_000, "members of a gang at its start")
     capital: float = P(60_000.0, "USD", 0, 1e9, "capital of a gang at its start")
     member_cost: float = P(800.0, "USD/month", 0, 1e6, "monthly upkeep per member")
-    recruiter_wage: float = P(1000.0, "USD/month", 0, 1e6, "what a gang pays each of its recruiters a month, besides fees")
+    recruiter_wage: float = P(1500.0, "USD/month", 0, 1e6, "what a gang pays each of its recruiters a month, besides fees")
     bribe_per_official: float = P(1000.0, "USD/month", 1, 1e7, "monthly bribe that keeps one official on a gang's payroll")
     bribe_cost: float = P(
         5000.0, "USD/month", 1, 1e8,
@@ -340,7 +340,7 @@ class GangParams(Block):
         0.8, "share", 0, 1, "share of a unit's raids and cases against a gang that fully bought officials can stop"
     )
     contraband_per_route: float = P(
-        15_000.0, "USD/month", 0, 1e9, "revenue from other contraband (drugs, arms) per route served"
+        5_000.0, "USD/month", 0, 1e9, "revenue from other contraband (drugs, arms) per route served"
     )
     hire_rate: float = P(
         0.05, "1/month", 0, 1, "recruiters hired a month per recruiter (at least one) while one more recruiter pays"

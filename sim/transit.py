@@ -12,7 +12,6 @@ from __future__ import annotations
 import numpy as np
 
 from .migration import come_home
-
 from .population import IDENTIFIED, SEXUAL_BOUND, Status
 
 

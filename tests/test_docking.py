@@ -2,8 +2,8 @@
 engine (one Mesa agent per person, ``sim.reference``) produce statistically indistinguishable outputs.
 
 Design. The baseline scenario for a source country of 1,000,000 at 25 persons per agent (40,000
-person-agents: enough for gangs and deceptive recruiters to exist), 24 months, seeds 1 to 8, run by
-both engines. For a seed, both engines start from the same initial state (population, recruiters,
+person-agents), with demand for victims ten times the baseline's so that trafficking, exploitation and
+its exits are frequent enough to compare, 24 months, seeds 1 to 8, run by both engines. For a seed, both engines start from the same initial state (population, recruiters,
 gangs, police units), then draw independently (counter-based hashes against Mesa's ``random``), so
 the runs pair by seed.
 
@@ -34,6 +34,17 @@ SIZE, SCALE = 1_000_000, 25
 OUTPUTS = ("emigrants_legal", "emigrants_irregular", "trafficked", "births", "deaths_home", "returns", "victims")
 ALPHA = 0.01
 TOLERANCE = 0.10
+DEMAND_FACTOR = 10  # more victims than the baseline's, so that every person rule is exercised
+
+
+def busy_markets() -> dict:
+    """Overrides: each destination's demand for victims ``DEMAND_FACTOR`` times the baseline's."""
+    base = sim.load_scenario(SCENARIOS / "baseline.toml")
+    out = {}
+    for name, d in base.destinations.items():
+        for key in ("sexual_demand_per_100k", "labour_demand_per_100k"):
+            out[f"destinations.{name}.{key}"] = [[y, v * DEMAND_FACTOR] for y, v in getattr(d, key)]
+    return out
 
 
 @lru_cache(maxsize=None)
@@ -43,7 +54,7 @@ def outputs(engine: str, changes: tuple = ()) -> pd.DataFrame:
     for seed in SEEDS:
         df = sim.run(
             SCENARIOS / "baseline.toml", seed=seed, months=MONTHS, scale=SCALE,
-            overrides={"population.size": SIZE, **dict(changes)}, engine=engine,
+            overrides={"population.size": SIZE, **busy_markets(), **dict(changes)}, engine=engine,
         )  # fmt: skip
         s = sim.summarise(df)
         s["victims"] = s["victims_sexual"] + s["victims_labour"]

@@ -54,7 +54,7 @@ def scheduler(tmp_path_factory):
 
 def test_a_sweep_on_dask_gives_the_same_files_as_a_local_one(tmp_path, scheduler, capsys):
     path = write_experiment(
-        tmp_path, {"police.raid_rate": {"levels": [0.01, 0.05, 0.1]}, "gangs.bribe_share": {"levels": [0.02, 0.2]}},
+        tmp_path, {"police.raid_rate": {"levels": [0.01, 0.05, 0.1]}, "gangs.max_protection": {"levels": [0.2, 0.8]}},
         replications=2, months=24,
     )  # fmt: skip
     status, stdout, _ = sim_main(capsys, "sweep", path, "--out", tmp_path / "dask", "--scheduler", scheduler, "--no-plots")

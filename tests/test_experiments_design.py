@@ -20,7 +20,7 @@ def test_shipped_experiments_are_valid_and_plan_their_runs(name, design, runs):
     assert [s.run_id for s in specs] == list(range(runs))
     if design != "grid":
         assert len(exp.parameters) == 10
-        assert {"migration.intercept", "police.raid_rate", "gangs.bribe_share"} <= set(exp.keys)
+        assert {"migration.intercept", "police.raid_rate", "market.elasticity_sexual"} <= set(exp.keys)
 
 
 def test_replication_i_of_every_point_uses_seed_plus_i(tmp_path):

@@ -12,12 +12,12 @@ from sim.experiments import RunsFailed, analyse, load_experiment
 PARAMS = {
     "police.raid_rate": {"min": 0.0, "max": 1.0},
     "police.conviction_rate": {"min": 0.0, "max": 1.0},
-    "gangs.bribe_share": {"min": 0.0, "max": 1.0},
+    "gangs.max_protection": {"min": 0.0, "max": 1.0},
 }
 
 
 def _runs(exp, replications: int = 2) -> pd.DataFrame:
-    """Runs whose metric is 10 x raid_rate + conviction_rate^2 (bribe_share does nothing), two replications."""
+    """Runs whose metric is 10 x raid_rate + conviction_rate^2 (max_protection does nothing), two replications."""
     rows = []
     for point, values in enumerate(exp.points()):
         for rep in range(replications):
@@ -33,7 +33,7 @@ def test_indices_point_at_the_parameter_that_drives_the_metric(tmp_path, design,
     idx = analyse(exp, runs).set_index("parameter")
     main = "ST" if design == "sobol" else "mu_star"
     assert idx[main].idxmax() == "police.raid_rate"
-    assert idx.loc["gangs.bribe_share", main] == pytest.approx(0, abs=0.02)
+    assert idx.loc["gangs.max_protection", main] == pytest.approx(0, abs=0.02)
     if design == "sobol":
         assert list(idx.reset_index().columns) == ["parameter", "metric", "S1", "S1_conf", "ST", "ST_conf"]
         assert idx.loc["police.raid_rate", "S1"] == pytest.approx(100 / 12 / (100 / 12 + 4 / 45), abs=0.05)
