@@ -56,3 +56,10 @@ def usd(x: float) -> str:
         if r >= size:
             return f"{sign}${r / size:.3g} {word}"
     return f"{sign}${r:,.0f}" if r >= 1000 else f"{sign}${r:.3g}"
+
+
+def factor(x: float) -> str:
+    """How many times larger: 4.23 -> '4.2 times'."""
+    if not _finite(x):
+        return MISSING
+    return f"{float(x):.1f} times"
