@@ -141,10 +141,13 @@ def compare(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
+    posterior: pd.DataFrame | None = None,
 ) -> Comparison:
     """Run ``reps`` replications of ``base`` and each alternative (replication i: seed ``seed + i``).
 
-    ``months``, ``scale`` and dotted ``overrides`` apply to every scenario. Raises ``ScenarioError`` for
+    ``months``, ``scale`` and dotted ``overrides`` apply to every scenario. With a ``posterior``
+    (``sim.experiments.posterior.read_posterior``), replication i draws one parameter set, keyed by its
+    seed, and applies it to every scenario alike. Raises ``ScenarioError`` for
     an invalid scenario and ``RunsFailed`` if a run fails (a comparison needs every pair).
     """
     if reps < 2:
@@ -156,9 +159,21 @@ def compare(
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
         raise ExperimentError([f"scenarios: two scenarios are named {n!r}; give them distinct names" for n in sorted({n for n in names if names.count(n) > 1})])  # noqa: E501
+    draws = None
+    if posterior is not None:
+        from .posterior import draw
+
+        draws = draw(posterior, [seed + i for i in range(reps)])
+        sources = [base, *alternatives]
+
+    def scenario(k: int, i: int) -> Scenario:
+        if draws is None:
+            return scenarios[k]
+        return resolve(sources[k], {**(overrides or {}), **draws[i][1]}, months=months, scale=scale)
+
     specs = [
-        RunSpec(k * reps + i, sc, seed=seed + i, point=k, replication=i)
-        for k, sc in enumerate(scenarios)
+        RunSpec(k * reps + i, scenario(k, i), seed=seed + i, point=k, replication=i)
+        for k in range(len(scenarios))
         for i in range(reps)
     ]
     with make_executor(workers, scheduler) as executor:
@@ -185,6 +200,11 @@ def compare(
         "versions": versions(),
         "commit": git_commit(),
     }
+    if draws is not None:
+        manifest["posterior"] = {
+            "file": posterior.attrs.get("file"), "sets": len(posterior),
+            "keys": [k for k in posterior.columns if k != "weight"], "draws": [i for i, _ in draws],
+        }  # fmt: skip
     return Comparison(names[0], names, paired_effects(runs, names[0], metrics), runs, ts, manifest)
 
 
