@@ -306,7 +306,7 @@ def build_context(c: Comparison, *, figures: bool = True, ce: pd.DataFrame | Non
             "seeds": mf["seeds"],
             "months": int(c.timeseries["month"].max()),
         },
-        "figures": {},
+        "figures": {"fan": None, "effects": None, "cost": None},
     }
     if figures:
         ctx["figures"] = {
