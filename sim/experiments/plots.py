@@ -79,7 +79,8 @@ def effects_chart(effects: pd.DataFrame, base: str, path: str | Path) -> Path:
 
 
 def effects_figure(effects: pd.DataFrame, base: str):
-    """Relative effect of each alternative on each metric (points) with its 95% interval (bars)."""
+    """Relative effect of each alternative on each metric (points) with its 95% interval (bars); each
+    alternative in its colour of the fan charts (the base's, C0, is left out)."""
     metrics = list(dict.fromkeys(effects["metric"]))
     names = list(dict.fromkeys(effects["scenario"]))
     fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(metrics) * max(1, len(names) / 2)))
@@ -90,7 +91,7 @@ def effects_figure(effects: pd.DataFrame, base: str):
         y = np.arange(len(metrics)) + (k - (len(names) - 1) / 2) * step
         x = e["effect"] / scale
         err = np.vstack([x - e["ci_low"] / scale, e["ci_high"] / scale - x])
-        ax.errorbar(x, y, xerr=err, fmt="o", color=f"C{k}", capsize=3, label=name)
+        ax.errorbar(x, y, xerr=err, fmt="o", color=f"C{k + 1}", capsize=3, label=name)  # C0 is the base's colour
     ax.axvline(0, color="k", linewidth=0.8)
     ax.set_yticks(range(len(metrics)), [label(m) for m in metrics], fontsize=8)
     ax.invert_yaxis()

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from ..costs import intervention_costs
 from ..experiments.compare import LABELS, Comparison, label
-from ..experiments.costs import VERDICTS, cost_effectiveness, scenario_of
+from ..experiments.costs import cost_effectiveness, scenario_of
 from ..experiments.formatting import count, factor, number, percent, usd
 from ..experiments.plots import cost_effect_figure, effects_figure, fan_figure, svg
 from ..outputs import BY_NAME
@@ -30,6 +30,13 @@ ROOT = Path(__file__).resolve().parents[2]
 FINDING_METRICS = ("trafficked", "victims_sexual", "victims_labour", "victims_identified", "convictions", "gang_revenue_usd")
 # the demographic consequences, shown where an alternative changes them distinguishably from zero
 DEMOGRAPHIC_METRICS = ("population_home", "births", "working_age_share", "old_age_dependency_ratio", "deaths_home")
+# what the brief says instead of a cost per unit (see sim.experiments.costs.cost_per_unit)
+NO_RATIO = {
+    "unclear": {p: "undefined: the effect is not distinguishable from zero" for p in ("averted", "identified")},
+    "loss": {"averted": "none averted: trafficking rises", "identified": "none: fewer victims identified"},
+    "free": {p: "no added cost" for p in ("averted", "identified")},
+    "gain": {p: "" for p in ("averted", "identified")},
+}
 MONTHS = "January February March April May June July August September October November December".split()
 
 
@@ -149,7 +156,8 @@ def _changes(c: Comparison, name: str) -> list[tuple[str, str, str]]:
     """Resolved settings of ``name`` that differ from the base: (key, base value, value)."""
     base, alt = _flat(c.manifest["scenarios"][c.base]), _flat(c.manifest["scenarios"][name])
     skip = {"name", "description"}
-    keys = [k for k in dict.fromkeys([*base, *alt]) if k not in skip and base.get(k) != alt.get(k)]
+    keys = [k for k in dict.fromkeys([*base, *alt])
+            if k not in skip and base.get(k) != alt.get(k) and {} not in (base.get(k), alt.get(k))]  # fmt: skip
     show = lambda v: "(none)" if v is None else json.dumps(v)  # noqa: E731
     return [(k, show(base.get(k)), show(alt.get(k))) for k in keys]
 
@@ -186,7 +194,7 @@ def cost_rows(c: Comparison, ce: pd.DataFrame) -> list[dict]:
         for p in ("averted", "identified"):
             verdict = getattr(r, f"cost_per_{p}_verdict")
             row[f"per_{p}_verdict"] = verdict
-            row[f"per_{p}_text"] = VERDICTS[verdict]
+            row[f"per_{p}_text"] = NO_RATIO[verdict][p]
             if verdict == "gain":
                 row[f"per_{p}"] = cell(usd, f"cost_per_{p}")
                 row[f"per_{p}_interval"] = _interval(usd, r, low=f"cost_per_{p}_low", high=f"cost_per_{p}_high", **ref)  # fmt: skip
