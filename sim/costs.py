@@ -64,7 +64,8 @@ def _victims_identified(sc, iv, months, ts) -> float:
 def _permits(sc, iv, months, ts) -> float:
     per_100k = sc.population.size / 1e5
     dests = [d for name, d in sc.destinations.items() if name in _covered(iv.destinations, sc.destinations)]
-    return float(sum(path_value(d.permits_per_100k, sc.year(m)) * per_100k * iv.strength for d in dests for m in months))
+    permits = sum(path_value(d.permits_per_100k, sc.year(m)) for d in dests for m in months)
+    return float(permits * per_100k * iv.strength)
 
 
 def _troops(sc, iv, months, ts) -> float:
@@ -119,7 +120,8 @@ def intervention_costs(sc: Scenario, ts: pd.DataFrame | None = None) -> pd.DataF
         rate = float(getattr(sc.costs, c.rate))
         unit = type(sc.costs).model_fields[c.rate].json_schema_extra["unit"]
         rows.append({"intervention": name, "kind": iv.kind, "months": len(months), "exposure": exposure,
-                     "exposure_unit": c.exposure_unit, "rate": rate, "rate_unit": unit, "cost": rate * exposure})  # fmt: skip
+                     "exposure_unit": c.exposure_unit, "rate": rate, "rate_unit": unit,
+                     "cost": rate * exposure})  # fmt: skip
     return pd.DataFrame(rows, columns=COST_COLUMNS)
 
 

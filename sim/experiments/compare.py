@@ -254,7 +254,8 @@ def read_comparison(folder: str | Path) -> Comparison:
     except (OSError, ValueError, UnicodeDecodeError) as e:
         raise ExperimentError([f"{folder}: cannot read the comparison ({e.__class__.__name__}: {e})"]) from None
     need = {
-        "manifest.json": (manifest if isinstance(manifest, dict) else {}, ["base", "alternatives", "replications", "seeds", "scenarios"]),
+        "manifest.json": (manifest if isinstance(manifest, dict) else {},
+                          ["base", "alternatives", "replications", "seeds", "scenarios"]),
         "effects.csv": (effects, EFFECT_COLUMNS),
         "runs.csv": (runs, ["scenario", "replication", "seed"]),
         "timeseries.parquet": (ts, ["scenario", "replication", "month", "date"]),

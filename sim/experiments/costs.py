@@ -84,7 +84,8 @@ def cost_effectiveness(c: Comparison) -> pd.DataFrame:
             else:
                 row |= {prefix: float("nan"), f"{prefix}_ci_low": float("nan"), f"{prefix}_ci_high": float("nan")}
         for prefix in ("averted", "identified"):
-            value, low, high, verdict = cost_per_unit(row["cost"], row[prefix], row[f"{prefix}_ci_low"], row[f"{prefix}_ci_high"])
+            gain = (row[prefix], row[f"{prefix}_ci_low"], row[f"{prefix}_ci_high"])
+            value, low, high, verdict = cost_per_unit(row["cost"], *gain)
             row |= {f"cost_per_{prefix}": value, f"cost_per_{prefix}_low": low, f"cost_per_{prefix}_high": high,
                     f"cost_per_{prefix}_verdict": verdict}  # fmt: skip
         rows.append(row)

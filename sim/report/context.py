@@ -27,7 +27,9 @@ from ..outputs import BY_NAME
 ROOT = Path(__file__).resolve().parents[2]
 
 # the effects the findings speak of (those of the comparison, in this order); the rest are in the appendix
-FINDING_METRICS = ("trafficked", "victims_sexual", "victims_labour", "victims_identified", "convictions", "gang_revenue_usd")
+FINDING_METRICS = (
+    "trafficked", "victims_sexual", "victims_labour", "victims_identified", "convictions", "gang_revenue_usd",
+)  # fmt: skip
 # the demographic consequences, shown where an alternative changes them distinguishably from zero
 DEMOGRAPHIC_METRICS = ("population_home", "births", "working_age_share", "old_age_dependency_ratio", "deaths_home")
 # what the brief says instead of a cost per unit (see sim.experiments.costs.cost_per_unit)
@@ -106,8 +108,8 @@ def finding(c: Comparison, r) -> dict:
         return n(text, field=field, **ref, **({"neg": "1"} if neg else {}))
 
     thing = escape(what(m, c))
-    span = Markup("from {} to {}").format(n(number(m, r.baseline_mean), field="baseline_mean", scenario=s, metric=m),
-                                           n(number(m, r.scenario_mean), field="scenario_mean", scenario=s, metric=m))  # fmt: skip
+    means = [n(number(m, getattr(r, f)), field=f, scenario=s, metric=m) for f in ("baseline_mean", "scenario_mean")]
+    span = Markup("from {} to {}").format(*means)
     out = {"scenario": s, "metric": m, "distinguishable": distinct, "identical": False, "text": None, "clause": None}
     if distinct and r.effect < 0:
         out["text"] = Markup("{} lowers {} by {} (95% interval {} to {}), {}.").format(
@@ -137,7 +139,8 @@ def findings_of(c: Comparison, name: str, metrics: list[str]) -> list[dict]:
             Markup("; ").join(f["clause"] for f in unclear)), "distinguishable": False,
             "metrics": [f["metric"] for f in unclear]})  # fmt: skip
     if same:
-        items.append({"text": Markup("The same in every paired run: {}.").format(Markup(", ").join(f["clause"] for f in same)),
+        text = Markup("The same in every paired run: {}.").format(Markup(", ").join(f["clause"] for f in same))
+        items.append({"text": text,
                       "distinguishable": False, "metrics": [f["metric"] for f in same]})  # fmt: skip
     return items
 
@@ -175,7 +178,7 @@ def calibration_rows(odd: Path = ROOT / "docs" / "ODD.md") -> list[list[str]]:
 
 def _interval(fmt, r, low: str, high: str, **ref) -> Markup:
     """'a to b' of the fields ``low`` and ``high`` of row ``r``, each a marked number."""
-    return Markup("{} to {}").format(n(fmt(getattr(r, low)), field=low, **ref), n(fmt(getattr(r, high)), field=high, **ref))
+    return Markup("{} to {}").format(*(n(fmt(getattr(r, f)), field=f, **ref) for f in (low, high)))
 
 
 def cost_rows(c: Comparison, ce: pd.DataFrame) -> list[dict]:
@@ -189,7 +192,8 @@ def cost_rows(c: Comparison, ce: pd.DataFrame) -> list[dict]:
             row["cost_interval"] = _interval(usd, r, low="cost_ci_low", high="cost_ci_high", **ref)
         for p in ("averted", "identified", "convictions"):
             row[p] = cell(lambda x: count(x, True), p)
-            row[f"{p}_interval"] = _interval(lambda x: count(x, True), r, low=f"{p}_ci_low", high=f"{p}_ci_high", **ref)  # fmt: skip
+            signed = lambda x: count(x, True)  # noqa: E731
+            row[f"{p}_interval"] = _interval(signed, r, low=f"{p}_ci_low", high=f"{p}_ci_high", **ref)
             row[f"{p}_distinct"] = distinguishable(getattr(r, f"{p}_ci_low"), getattr(r, f"{p}_ci_high"))
         for p in ("averted", "identified"):
             verdict = getattr(r, f"cost_per_{p}_verdict")
@@ -197,7 +201,7 @@ def cost_rows(c: Comparison, ce: pd.DataFrame) -> list[dict]:
             row[f"per_{p}_text"] = NO_RATIO[verdict][p]
             if verdict == "gain":
                 row[f"per_{p}"] = cell(usd, f"cost_per_{p}")
-                row[f"per_{p}_interval"] = _interval(usd, r, low=f"cost_per_{p}_low", high=f"cost_per_{p}_high", **ref)  # fmt: skip
+                row[f"per_{p}_interval"] = _interval(usd, r, f"cost_per_{p}_low", f"cost_per_{p}_high", **ref)
         rows.append(row)
     return rows
 
@@ -207,7 +211,8 @@ def breakdown_rows(c: Comparison) -> list[dict]:
     out = []
     for name in c.scenarios[1:]:
         sc = scenario_of(c, name)
-        runs = [intervention_costs(sc, g) for _, g in c.timeseries[c.timeseries["scenario"] == name].groupby("replication")]
+        monthly = c.timeseries[c.timeseries["scenario"] == name]
+        runs = [intervention_costs(sc, g) for _, g in monthly.groupby("replication")]
         if not runs or runs[0].empty:
             continue
         mean = pd.concat(runs).groupby("intervention", sort=False)[["exposure", "cost"]].mean()
@@ -235,7 +240,7 @@ GLANCE_METRICS = ("trafficked", "victims_identified")
 
 
 def glance_rows(c: Comparison, ce: pd.DataFrame, costs: list[dict]) -> list[dict]:
-    """At a glance: per alternative the relative change of the headline metrics, the cost, the cost per victim averted."""
+    """At a glance: per alternative the change of the headline metrics, the cost, the cost per victim averted."""
     eff = {(r.scenario, r.metric): r for r in c.effects.itertuples()}
     by = {row["scenario"]: row for row in costs}
     out = []
@@ -288,8 +293,9 @@ def build_context(c: Comparison, *, figures: bool = True, ce: pd.DataFrame | Non
                      f"{c.base.replace('_', ' ')} scenario from {_month_name(first)} to {_month_name(last)}, "
                      "and at what cost?"),  # fmt: skip
         "base": c.base,
-        "scenarios": [{"name": s, "title": title(s), "description": mf["scenarios"][s].get("description") or "(no description)",
-                       "is_base": s == c.base} for s in c.scenarios],  # fmt: skip
+        "scenarios": [{"name": s, "title": title(s), "is_base": s == c.base,
+                       "description": mf["scenarios"][s].get("description") or "(no description)"}
+                      for s in c.scenarios],  # fmt: skip
         "period": f"{_month_name(first)} to {_month_name(last)}",
         "population": count(sc0["population"]["size"]),
         "replications": mf["replications"],
