@@ -17,10 +17,10 @@ import pytest
 
 from conftest_experiments import BASELINE, ROOT, SMALL, sim_main
 from sim import load_scenario
-from sim.costs import run_cost
+from sim.costs import intervention_costs, run_cost
 from sim.experiments import compare
 from sim.experiments.compare import read_comparison, write_comparison
-from sim.experiments.costs import cost_effectiveness, cost_per_unit
+from sim.experiments.costs import cost_effectiveness, cost_per_unit, scenario_of
 from sim.experiments.formatting import count, number, percent, usd
 from sim.report import build_report, write_report
 
@@ -112,6 +112,12 @@ def expected_texts(span: dict, c, ce) -> set[str]:
             x = x / float(row["baseline_mean"])
             return {percent(x), percent(x, True)}
         return {number(span["metric"], x), number(span["metric"], x, True)}
+    if field == "breakdown_cost":  # one intervention's cost, mean over the scenario's runs
+        sc = scenario_of(c, span["scenario"])
+        runs = c.timeseries[c.timeseries["scenario"] == span["scenario"]].groupby("replication")
+        costs = [intervention_costs(sc, g).set_index("intervention").loc[span["intervention"], "cost"]
+                 for _, g in runs]  # fmt: skip
+        return {usd(float(np.mean(costs)))}
     x = float(ce.set_index("scenario").loc[span["scenario"], field])
     return {usd(x)} if field.startswith("cost") else {count(x), count(x, True)}
 
@@ -174,8 +180,12 @@ def test_the_cost_is_the_rate_times_what_the_intervention_covers_over_its_months
     alt = ts[(ts["scenario"] == "victim_protection") & (ts["month"] >= 37)]
     identified = alt.groupby("replication")["victims_identified"].sum().mean()
     assert ce.loc["victim_protection", "cost"] == pytest.approx(sc.costs.victim_protection_per_victim * identified)
-    shown = {a["scenario"]: t for a, t in Page(html).numbers if a["field"] == "cost" and "metric" not in a}
+    numbers = Page(html).numbers
+    shown = {a["scenario"]: t for a, t in numbers if a["field"] == "cost" and "metric" not in a}
     assert shown["police_training"] == usd(training) and shown["awareness_campaign"] == usd(campaign)
+    parts = {(a["scenario"], a["intervention"]): t for a, t in numbers if a["field"] == "breakdown_cost"}
+    assert parts[("police_training", "training")] == usd(training)
+    assert parts[("awareness_campaign", "campaign")] == usd(campaign)
 
 
 def test_a_scenario_sets_its_own_cost_rates():

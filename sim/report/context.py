@@ -206,6 +206,12 @@ def cost_rows(c: Comparison, ce: pd.DataFrame) -> list[dict]:
     return rows
 
 
+def _per(unit: str) -> str:
+    """A rate's unit after its amount: 'USD/month' -> 'per month', 'USD per unit-month' -> 'per unit-month'."""
+    unit = unit.removeprefix("USD").strip()
+    return f"per {unit[1:]}" if unit.startswith("/") else unit
+
+
 def breakdown_rows(c: Comparison) -> list[dict]:
     """What each alternative's interventions cost: exposure, rate and cost (mean over replications)."""
     out = []
@@ -220,8 +226,9 @@ def breakdown_rows(c: Comparison) -> list[dict]:
             out.append({
                 "scenario": title(name), "intervention": r.intervention, "kind": r.kind, "months": r.months,
                 "exposure": f"{mean.loc[r.intervention, 'exposure']:,.0f} {r.exposure_unit}" if r.exposure_unit else "",
-                "rate": f"{usd(r.rate)} {r.rate_unit.removeprefix('USD').strip()}" if r.rate_unit else "no cost",
-                "cost": usd(mean.loc[r.intervention, "cost"]),
+                "rate": f"{usd(r.rate)} {_per(r.rate_unit)}" if r.rate_unit else "no cost",
+                "cost": n(usd(mean.loc[r.intervention, "cost"]), field="breakdown_cost", scenario=name,
+                          intervention=r.intervention),
             })  # fmt: skip
     return out
 
