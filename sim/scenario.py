@@ -482,6 +482,56 @@ class EconomicShock(InterventionBase):
     regions: list[str] = Field(default_factory=list, description="regions (empty: all)")
 
 
+# ---------------------------------------------------------------------------------------------------
+# Costs of interventions: what a programme of each kind costs while in force (read by sim.costs, never
+# by the model). US dollars, undiscounted; each rate multiplies an exposure the model has (see
+# docs/ODD.md, "Costs"). No published unit cost fits a stylised source country, so every rate is an
+# assumption with a wide range; the figures the ranges were chosen against are cited in docs/ODD.md.
+
+
+class CostParams(Block):
+    police_training_per_unit_month: float = P(
+        20_000.0, "USD per unit-month", 0, 150_000,
+        "police training: per trained police unit per month in force (courses, added investigators)",
+    )  # fmt: skip
+    law_reform_per_month: float = P(
+        30_000.0, "USD/month", 0, 300_000,
+        "law reform: per month in force (specialised prosecutors and judges, their training)",
+    )  # fmt: skip
+    anti_corruption_per_official_month: float = P(
+        20.0, "USD per official-month", 0, 200,
+        "anti-corruption drive: per official of every police unit per month in force (vetting, pay, oversight)",
+    )  # fmt: skip
+    police_cooperation_per_unit_month: float = P(
+        10_000.0, "USD per unit-month", 0, 100_000,
+        "police cooperation: per police unit per month in force (liaison officers, joint investigation teams)",
+    )  # fmt: skip
+    awareness_campaign_per_100k_month: float = P(
+        2_000.0, "USD per 100k residents per month", 0, 20_000,
+        "awareness campaign: per 100,000 residents (at the start) of the regions covered, per month in force",
+    )  # fmt: skip
+    legal_migration_per_permit: float = P(
+        500.0, "USD/permit", 0, 5_000,
+        "legal migration channels: per additional legal permit offered (administration, matching, pre-departure)",
+    )  # fmt: skip
+    victim_protection_per_victim: float = P(
+        3_000.0, "USD/victim", 0, 25_000,
+        "victim protection: per victim identified while in force (shelter, care, return and reintegration)",
+    )  # fmt: skip
+    peacekeeper_ban_per_1000_troops_month: float = P(
+        1_000.0, "USD per 1,000 troops per month", 0, 10_000,
+        "peacekeeper ban: per 1,000 troops deployed at the destinations covered, per month (training, monitoring)",
+    )  # fmt: skip
+    demand_reduction_per_destination_month: float = P(
+        50_000.0, "USD per destination-month", 0, 500_000,
+        "demand reduction: per destination covered per month in force (enforcement against clients, campaigns)",
+    )  # fmt: skip
+
+
+# end of the costs of interventions
+# ---------------------------------------------------------------------------------------------------
+
+
 INTERVENTION_TYPES = (
     PeacekeeperBan,
     PoliceTraining,
@@ -531,6 +581,7 @@ class Scenario(Block):
     gangs: GangParams = GangParams()
     police: PoliceParams = PoliceParams()
     interventions: dict[str, Intervention] = Field(default_factory=dict)
+    costs: CostParams = Field(CostParams(), description="cost rates of the interventions (sim.costs)")
 
     # -- helpers used by the model -----------------------------------------------------------------
     @property

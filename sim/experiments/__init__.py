@@ -13,7 +13,15 @@ over it); everything returns pandas DataFrames::
 Experiments see the model only through ``sim.run`` and ``sim.summarise``.
 """
 
-from .compare import DEFAULT_METRICS, Comparison, compare, effects_table, paired_effects, write_comparison
+from .compare import (
+    DEFAULT_METRICS,
+    Comparison,
+    compare,
+    effects_table,
+    paired_effects,
+    read_comparison,
+    write_comparison,
+)
 from .design import Experiment, load_experiment
 from .errors import ExperimentError, RunsFailed
 from .sensitivity import analyse, sensitivity
@@ -31,6 +39,7 @@ __all__ = [
     "effects_table",
     "load_experiment",
     "paired_effects",
+    "read_comparison",
     "read_runs",
     "read_timeseries",
     "sensitivity",

@@ -1,4 +1,4 @@
-"""The ``sim compare``, ``sim sweep`` and ``sim sensitivity`` commands: a thin layer over ``sim.experiments``.
+"""The ``sim compare``, ``sim report``, ``sim sweep`` and ``sim sensitivity`` commands: a thin layer over ``sim.experiments``.
 
 Exit status: 0 done, 1 some runs failed (recorded; the same command again retries them), 2 a problem in
 the input (one ``FILE: key: message`` line each, nothing run), 130 interrupted (finished runs are kept).
@@ -43,6 +43,10 @@ def register(sub) -> None:
     p.add_argument("--out", type=Path, default=Path("results/compare"), help="results folder (default: results/compare)")
     _executor_options(p)
     p.set_defaults(func=cmd_compare)
+
+    from ..report.cli import register as register_report
+
+    register_report(sub)
 
     p = sub.add_parser("sweep", help="run an experiment's design (resumable): runs.csv and timeseries.parquet")
     _sweep_options(p)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -25,6 +24,7 @@ from ..scenario import Scenario
 from .design import METRICS
 from .errors import ExperimentError, RunsFailed
 from .executors import make_executor
+from .formatting import number, percent
 from .runs import RunSpec, run_all
 from .store import atomic_write, versions, write_text
 
@@ -141,10 +141,13 @@ def compare(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: bool | None = None,
+    posterior: pd.DataFrame | None = None,
 ) -> Comparison:
     """Run ``reps`` replications of ``base`` and each alternative (replication i: seed ``seed + i``).
 
-    ``months``, ``scale`` and dotted ``overrides`` apply to every scenario. Raises ``ScenarioError`` for
+    ``months``, ``scale`` and dotted ``overrides`` apply to every scenario. With a ``posterior``
+    (``sim.experiments.posterior.read_posterior``), replication i draws one parameter set, keyed by its
+    seed, and applies it to every scenario alike. Raises ``ScenarioError`` for
     an invalid scenario and ``RunsFailed`` if a run fails (a comparison needs every pair).
     """
     if reps < 2:
@@ -156,9 +159,21 @@ def compare(
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
         raise ExperimentError([f"scenarios: two scenarios are named {n!r}; give them distinct names" for n in sorted({n for n in names if names.count(n) > 1})])  # noqa: E501
+    draws = None
+    if posterior is not None:
+        from .posterior import draw
+
+        draws = draw(posterior, [seed + i for i in range(reps)])
+        sources = [base, *alternatives]
+
+    def scenario(k: int, i: int) -> Scenario:
+        if draws is None:
+            return scenarios[k]
+        return resolve(sources[k], {**(overrides or {}), **draws[i][1]}, months=months, scale=scale)
+
     specs = [
-        RunSpec(k * reps + i, sc, seed=seed + i, point=k, replication=i)
-        for k, sc in enumerate(scenarios)
+        RunSpec(k * reps + i, scenario(k, i), seed=seed + i, point=k, replication=i)
+        for k in range(len(scenarios))
         for i in range(reps)
     ]
     with make_executor(workers, scheduler) as executor:
@@ -186,16 +201,26 @@ def compare(
         "versions": versions(),
         "commit": git_commit(),
     }
+    if draws is not None:
+        manifest["posterior"] = {
+            "file": posterior.attrs.get("file"), "sets": len(posterior),
+            "keys": [k for k in posterior.columns if k != "weight"], "draws": [i for i, _ in draws],
+        }  # fmt: skip
     return Comparison(names[0], names, paired_effects(runs, names[0], metrics), runs, ts, manifest)
 
 
 def write_comparison(c: Comparison, out: str | Path, plots: bool = True) -> Path:
-    """Write ``effects.csv``, ``runs.csv``, ``manifest.json`` and the charts into ``out``."""
+    """Write ``effects.csv``, ``runs.csv``, ``timeseries.parquet``, ``costs.csv``, ``manifest.json`` and the
+    charts into ``out`` (``read_comparison`` reads the folder back)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "effects.csv", lambda p: c.effects.to_csv(p, index=False))
     atomic_write(out / "runs.csv", lambda p: c.runs.to_csv(p, index=False))
+    atomic_write(out / "timeseries.parquet", lambda p: c.timeseries.to_parquet(p, index=False))
     write_text(out / "manifest.json", json.dumps(c.manifest, indent=2) + "\n")
+    from .costs import cost_effectiveness
+
+    atomic_write(out / "costs.csv", lambda p: cost_effectiveness(c).to_csv(p, index=False))
     if plots:
         from .plots import effects_chart, fan_charts
 
@@ -204,14 +229,55 @@ def write_comparison(c: Comparison, out: str | Path, plots: bool = True) -> Path
     return out
 
 
-def _number(metric: str, x: float, sign: bool = False) -> str:
-    """A value for the table: counts with thousands separators, shares in percent, ratios to 4 decimals."""
-    if not np.isfinite(x):
-        return "n/a"
-    unit = lookup(metric).unit
-    decimals = 2 if unit in ("share", "0-1") else 4 if unit == "ratio" else 0
-    x = round(x * (100 if unit in ("share", "0-1") else 1), decimals) + 0.0  # + 0.0: no "-0"
-    return f"{x:{'+' if sign else ''},.{decimals}f}"
+COMPARISON_FILES = ("manifest.json", "effects.csv", "runs.csv", "timeseries.parquet")
+
+
+def read_comparison(folder: str | Path) -> Comparison:
+    """The ``Comparison`` that ``write_comparison`` wrote into ``folder`` (effects as stored, not recomputed).
+
+    Raises ``ExperimentError`` with one ``FILE: key: message`` line per problem.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ExperimentError([f"{folder}: {'not a folder' if folder.exists() else 'folder not found'} "
+                               "(give the folder of an earlier sim compare)"])  # fmt: skip
+    problems: list[str] = []
+    for name in COMPARISON_FILES:
+        if not (folder / name).is_file():
+            problems.append(f"{folder / name}: file not found (sim compare writes it)")
+    if problems:
+        raise ExperimentError(problems)
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        effects = pd.read_csv(folder / "effects.csv")
+        runs = pd.read_csv(folder / "runs.csv")
+        ts = pd.read_parquet(folder / "timeseries.parquet")
+    except (OSError, ValueError, UnicodeDecodeError) as e:
+        raise ExperimentError([f"{folder}: cannot read the comparison ({e.__class__.__name__}: {e})"]) from None
+    need = {
+        "manifest.json": (manifest if isinstance(manifest, dict) else {},
+                          ["base", "alternatives", "replications", "seeds", "scenarios"]),
+        "effects.csv": (effects, EFFECT_COLUMNS),
+        "runs.csv": (runs, ["scenario", "replication", "seed"]),
+        "timeseries.parquet": (ts, ["scenario", "replication", "month", "date"]),
+    }  # fmt: skip
+    for name, (table, keys) in need.items():
+        have = table.keys() if isinstance(table, dict) else table.columns
+        problems += [f"{folder / name}: {k}: missing" for k in keys if k not in have]
+    if problems:
+        raise ExperimentError(problems)
+    names = [manifest["base"], *manifest["alternatives"]]
+    for name in names:
+        if name not in manifest["scenarios"]:
+            problems.append(f"{folder / 'manifest.json'}: scenarios.{name}: missing")
+        for table, file in ((runs, "runs.csv"), (ts, "timeseries.parquet")):
+            if not (table["scenario"] == name).any():
+                problems.append(f"{folder / file}: scenario: no rows of {name!r}")
+    if problems:
+        raise ExperimentError(problems)
+    return Comparison(names[0], names, effects, runs, ts, manifest)
+
+
 
 
 def effects_table(c: Comparison) -> str:
@@ -232,10 +298,10 @@ def effects_table(c: Comparison) -> str:
         for r in g.itertuples():
             m = r.metric
             star = "*" if r.ci_low > 0 or r.ci_high < 0 else " "
-            ci = f"[{_number(m, r.ci_low, True)}, {_number(m, r.ci_high, True)}]"
-            change = f"{r.relative_effect:+.1%}" if np.isfinite(r.relative_effect) else "n/a"
+            ci = f"[{number(m, r.ci_low, True)}, {number(m, r.ci_high, True)}]"
+            change = percent(r.relative_effect, sign=True)
             lines.append(
-                f"  {names[m]:<{width}}  {_number(m, r.baseline_mean):>{col}}  {_number(m, r.scenario_mean):>{col}}  "
-                f"{_number(m, r.effect, True):>{col}}{star}  {ci:<28}  {change}"
+                f"  {names[m]:<{width}}  {number(m, r.baseline_mean):>{col}}  {number(m, r.scenario_mean):>{col}}  "
+                f"{number(m, r.effect, True):>{col}}{star}  {ci:<28}  {change}"
             )
     return "\n".join(lines)

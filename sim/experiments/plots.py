@@ -1,11 +1,15 @@
-"""Charts of experiments (PNG): fan charts and effects of a comparison, sweep responses, sensitivity bars.
+"""Charts of experiments: fan charts, effects and cost against effect of a comparison, sweep responses,
+sensitivity bars.
 
-Every chart is written atomically (a complete file or none).
+The ``*_figure`` functions draw a chart; the CLI writes it as PNG (atomically: a complete file or none)
+and the brief inlines it as SVG (``svg``), so both show the same chart.
 """
 
 from __future__ import annotations
 
+import io
 import math
+import re
 from pathlib import Path
 
 import matplotlib
@@ -35,8 +39,25 @@ def _save(fig, path: Path) -> Path:
     return Path(path)
 
 
+def svg(fig, name: str = "figure") -> str:
+    """The figure as an inline ``<svg>`` element (no XML prolog, no metadata, ids unique to ``name``)."""
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": name, "svg.fonttype": "none"}):
+        fig.tight_layout()
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+    plt.close(fig)
+    text = buf.getvalue()
+    text = text[text.index("<svg"):]
+    return re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
+
+
 def fan_charts(ts: pd.DataFrame, scenarios: list[str], path: str | Path) -> Path:
     """Median and 90% band (5th-95th percentile over replications) of the main series per scenario."""
+    return _save(fan_figure(ts, scenarios), path)
+
+
+def fan_figure(ts: pd.DataFrame, scenarios: list[str]):
+    """The fan charts: one panel per series of ``FAN_SERIES``, a median line and a 90% band per scenario."""
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
     for k, name in enumerate(scenarios):
         runs = ts[ts["scenario"] == name]
@@ -49,11 +70,17 @@ def fan_charts(ts: pd.DataFrame, scenarios: list[str], path: str | Path) -> Path
             ax.set_title(title, fontsize=10)
     axes.flat[0].legend(fontsize=8, loc="best")
     fig.suptitle("Median and 90% band over replications", fontsize=11)
-    return _save(fig, path)
+    return fig
 
 
 def effects_chart(effects: pd.DataFrame, base: str, path: str | Path) -> Path:
     """Relative effect of each alternative on each metric, with its 95% interval."""
+    return _save(effects_figure(effects, base), path)
+
+
+def effects_figure(effects: pd.DataFrame, base: str):
+    """Relative effect of each alternative on each metric (points) with its 95% interval (bars); each
+    alternative in its colour of the fan charts (the base's, C0, is left out)."""
     metrics = list(dict.fromkeys(effects["metric"]))
     names = list(dict.fromkeys(effects["scenario"]))
     fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(metrics) * max(1, len(names) / 2)))
@@ -64,13 +91,36 @@ def effects_chart(effects: pd.DataFrame, base: str, path: str | Path) -> Path:
         y = np.arange(len(metrics)) + (k - (len(names) - 1) / 2) * step
         x = e["effect"] / scale
         err = np.vstack([x - e["ci_low"] / scale, e["ci_high"] / scale - x])
-        ax.errorbar(x, y, xerr=err, fmt="o", color=f"C{k}", capsize=3, label=name)
+        ax.errorbar(x, y, xerr=err, fmt="o", color=f"C{k + 1}", capsize=3, label=name)  # C0 is the base's colour
     ax.axvline(0, color="k", linewidth=0.8)
     ax.set_yticks(range(len(metrics)), [label(m) for m in metrics], fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(f"change against {base} (%), with 95% interval")
     ax.legend(fontsize=8, loc="best")
-    return _save(fig, path)
+    return fig
+
+
+def cost_effect_figure(ce: pd.DataFrame, names: list[str] | None = None):
+    """Added cost (x, USD million) against persons trafficked averted (y), both with 95% intervals.
+
+    ``ce`` is ``sim.experiments.costs.cost_effectiveness``; colours follow ``names`` (all scenarios of
+    the comparison, base first) as in the fan charts.
+    """
+    names = names or ["", *ce["scenario"]]
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for r in ce.itertuples():
+        k = names.index(r.scenario)
+        x, y = r.cost / 1e6, r.averted
+        xerr = [[x - r.cost_ci_low / 1e6], [r.cost_ci_high / 1e6 - x]]
+        yerr = [[y - r.averted_ci_low], [r.averted_ci_high - y]]
+        ax.errorbar([x], [y], xerr=xerr, yerr=yerr, fmt="o", color=f"C{k}", capsize=3, label=r.scenario)
+    ax.axhline(0, color="k", linewidth=0.8)
+    ax.set_xlim(left=min(0, ax.get_xlim()[0]))
+    ax.set_xlabel("added cost (USD million)")
+    ax.set_ylabel("persons trafficked averted")
+    ax.set_title("Cost against effect, with 95% intervals (above the line: fewer persons trafficked)", fontsize=10)
+    ax.legend(fontsize=8, loc="best")
+    return fig
 
 
 def _grid_axes(n: int, width: float = 3.2, height: float = 2.8):
