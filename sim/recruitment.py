@@ -2,9 +2,10 @@
 
 1. A looker with ties abroad is likely to leave on their own (networks); others rarely do. An
    independent leaver picks a destination by its weight and applies for a legal permit there.
-2. The others wait for recruiters. Each recruiter contacts ``reach`` persons a month in its region
-   (informal recruiters are acquaintances and returnees); a waiting looker is contacted with
-   probability min(1, total reach / lookers in the region), by a recruiter drawn in proportion to reach.
+2. The others wait for recruiters. Each recruiter reaches ``reach`` residents a month in its region
+   (informal recruiters are acquaintances and returnees); a waiting looker is reached with probability
+   min(1, total reach / residents of the region), by a recruiter drawn in proportion to reach. The
+   more residents look abroad, the more a recruiter finds who listen: supply follows the lookers.
 3. Offers. A licensed agency offers a legal job where permits exist; an honest informal recruiter
    helps irregular migration; a recruiter who works for a gang makes a deceptive offer with a promised
    wage ``promise_premium`` times the real one, for a destination on the gang's routes drawn in
@@ -58,9 +59,9 @@ def step(model, lookers: np.ndarray, ctx, counts: dict) -> None:
     region = pop.region[waiting].astype(np.int64)
     n_regions = len(sc.regions)
     reach_by_region = np.bincount(rec["region"], weights=rec["reach"], minlength=n_regions) / sc.scale
-    waiting_by_region = np.bincount(region, minlength=n_regions)
+    residents = model.residents_by_region
     with np.errstate(divide="ignore", invalid="ignore"):
-        p_contact = np.where(waiting_by_region > 0, np.minimum(1.0, reach_by_region / waiting_by_region), 0.0)
+        p_contact = np.where(residents > 0, np.minimum(1.0, reach_by_region / residents), 0.0)
     contacted = draw("contact", waiting) < p_contact[region]
     who = waiting[contacted]
     # recruiter drawn within the region in proportion to reach

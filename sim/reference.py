@@ -352,14 +352,13 @@ class ReferenceModel(MigrationModel):
             else:
                 waiting.append(person)
 
-        # a waiting looker is contacted with probability min(1, reach / waiting) in the region,
+        # a waiting looker is reached with probability min(1, reach / residents) in the region,
         # by a recruiter drawn in proportion to reach
         n_regions = len(sc.regions)
         in_region = [[r for r in recruiters if r.region == k] for k in range(n_regions)]
         reach = [[r.reach for r in rs] for rs in in_region]
-        n_waiting = np.bincount([p.region for p in waiting], minlength=n_regions)
         with np.errstate(divide="ignore", invalid="ignore"):
-            p_contact = np.minimum(1.0, np.array([sum(rs) for rs in reach]) / sc.scale / n_waiting)
+            p_contact = np.minimum(1.0, np.array([sum(rs) for rs in reach]) / sc.scale / self.residents_by_region)
         paying = np.maximum(self.market.margin, 0.0)  # [destination, type]: where a victim pays
         deceived, irregular = [], []
         for person in waiting:

@@ -269,9 +269,11 @@ class RecruitmentParams(Block):
     informal_per_100k: float = P(
         3.0, "recruiters per 100k", 0, 1000, "informal recruiters (acquaintances, returnees) at the start", "IOMMD"
     )
-    reach_licensed: float = P(40.0, "persons/month", 0, 10_000, "persons a licensed agency contacts per month")
-    reach_deceptive: float = P(2.0, "persons/month", 0, 10_000, "persons a deceptive front contacts per month")
-    reach_informal: float = P(6.0, "persons/month", 0, 10_000, "persons an informal recruiter contacts per month")
+    reach_licensed: float = P(
+        5000.0, "residents/month", 0, 1e6, "residents a licensed agency reaches a month (those looking abroad listen)"
+    )
+    reach_deceptive: float = P(260.0, "residents/month", 0, 1e6, "residents a deceptive front reaches a month")
+    reach_informal: float = P(800.0, "residents/month", 0, 1e6, "residents an informal recruiter reaches a month")
     informal_deceptive_share: float = P(
         0.35, "share", 0, 1, "share of informal recruiters who work for a gang", "IOMMD"
     )

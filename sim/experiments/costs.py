@@ -59,13 +59,13 @@ def cost_per_unit(cost: float, gain: float, low: float, high: float) -> tuple[fl
     nan = float("nan")
     if not all(map(math.isfinite, (cost, gain, low, high))):
         return nan, nan, nan, "unclear"
-    if cost <= 0:
-        return nan, nan, nan, "free"
-    if low > 0:
-        return cost / gain, cost / high, cost / low, "gain"
     if high < 0:
         return nan, nan, nan, "loss"
-    return nan, nan, nan, "unclear"
+    if low <= 0:
+        return nan, nan, nan, "unclear"
+    if cost <= 0:
+        return nan, nan, nan, "free"
+    return cost / gain, cost / high, cost / low, "gain"
 
 
 def cost_effectiveness(c: Comparison) -> pd.DataFrame:
