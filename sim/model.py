@@ -23,7 +23,7 @@ from mesa.agentset import AgentSet
 
 from . import exploitation, interventions, labour, recruitment, transit
 from .agents import Gang, PoliceUnit, Recruiter
-from .demography import Demography, LifeTable
+from .demography import Demography, LifeTables
 from .economy import month_context
 from .metrics import record
 from .migration import Migration
@@ -46,7 +46,7 @@ class MigrationModel(mesa.Model):
         self.seed = seed
         self.keys = Keys(seed)
         self.month = 0
-        self.life = LifeTable(sc.demography)
+        self.life = LifeTables(sc)
         n_agents = max(1, int(round(sc.population.size / sc.scale)))
         self.pop = initial_population(sc, self.keys, n_agents, self.life)
         self.interventions = interventions.build(sc)
@@ -63,6 +63,7 @@ class MigrationModel(mesa.Model):
         self.counts = self._zero_counts()
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
         self.rows = [record(self, self.counts)]
+        self.labour_force0 = self.labour_counts.copy()  # the labour force at the start (jobs are a share of it)
 
     # -- the month -------------------------------------------------------------------------------
     def step(self) -> None:
@@ -84,7 +85,7 @@ class MigrationModel(mesa.Model):
         self.month += 1
         self.counts = self._zero_counts()
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
-        self.ctx = month_context(self.params, self.month, self.interventions)
+        self.ctx = month_context(self.params, self.month, self.interventions, self.labour_counts, self.labour_force0)
         self._refresh_gang_arrays()
         return self.ctx, self.counts
 

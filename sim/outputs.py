@@ -1,4 +1,4 @@
-"""The outputs of a run, declared once: the recorder, the CSV header, the plots and the docs read this.
+"""The outputs of a run, declared once: the recorder, the CSV headers, the plots and the docs read this.
 
 ``kind`` says how a column aggregates over a run: a ``flow`` is counted in the month it happens (sum it
 over months), a ``stock`` is the state at the end of the month (take its last value), a ``ratio`` is a
@@ -25,8 +25,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("population_home", "persons", "stock", "residents of the source country"),
     Output("births", "persons", "flow", "births to women living at home"),
     Output("deaths_home", "persons", "flow", "deaths of residents"),
-    Output("working_age_share", "share", "ratio", "share of residents aged 15-64"),
-    Output("old_age_dependency_ratio", "ratio", "ratio", "residents aged 65+ per resident aged 15-64"),
+    Output("working_age_share", "share", "ratio", "share of residents of working age (outputs.working_age to outputs.old_age: 15-64)"),
+    Output("old_age_dependency_ratio", "ratio", "ratio", "residents of old age (from outputs.old_age: 65+) per resident of working age"),
     Output("unemployment_rate", "share", "ratio", "unemployed among residents in the labour force"),
     # outflows and returns
     Output("emigrants_legal", "persons", "flow", "residents who left with a legal work permit"),
