@@ -10,7 +10,7 @@ import numba as nb
 import numpy as np
 
 from .economy import LABOUR, SEXUAL
-from .outputs import NAMES
+from .outputs import CHANNELS, EDUCATIONS, NAMES, PROFILE_COLUMNS, SEXES, age_band_labels
 from .population import SEXUAL_BOUND, Population, Status
 
 _HOME_MAX = np.uint8(Status.INACTIVE)
@@ -45,6 +45,39 @@ def _census(n, status, birth, region, edu, month, n_regions, working_age, old_ag
     labour[:, :, 1] = unemp.sum(axis=2)
     labour[:, :, 2] = unemp[:, :, 1]
     return by_status, ages, labour, residents
+
+
+class Profiles:
+    """Persons who left over the run by channel, sex, age band and education (``profiles.csv``)."""
+
+    def __init__(self, sc):
+        edges = list(sc.outputs.profile_age_bands)
+        self.labels = age_band_labels(edges)
+        lows = edges if edges[0] == 0 else [0, *edges]
+        self.band_months = np.array(lows[1:], dtype=np.int64) * 12  # an age in months falls right of these
+        self.scale = sc.scale
+        self.counts = np.zeros((len(CHANNELS), len(SEXES), len(self.labels), len(EDUCATIONS)), dtype=np.int64)
+
+    def add(self, pop: Population, ids: np.ndarray, month: int, flow: str) -> None:
+        """Count the persons ``ids`` leaving by ``flow`` (a flow of ``CHANNELS``) in ``month``."""
+        age = month - pop.birth[ids].astype(np.int64)
+        band = np.searchsorted(self.band_months, age, side="right")
+        cell = (pop.sex[ids].astype(np.int64) * len(self.labels) + band) * len(EDUCATIONS) + pop.edu[ids]
+        channel = list(CHANNELS.values()).index(flow)
+        self.counts[channel] += np.bincount(cell, minlength=self.counts[channel].size).reshape(self.counts.shape[1:])
+
+    def add_person(self, sex: int, age_months: int, edu: int, flow: str) -> None:
+        """Count one person leaving by ``flow`` (the reference engine's departures, one at a time)."""
+        band = int(np.searchsorted(self.band_months, age_months, side="right"))
+        self.counts[list(CHANNELS.values()).index(flow), sex, band, edu] += 1
+
+    def table(self) -> dict[str, list]:
+        """The table as columns (``PROFILE_COLUMNS``), in real persons; ``sim.profiles`` makes it a DataFrame."""
+        cells = np.indices(self.counts.shape).reshape(4, -1)
+        names = (list(CHANNELS), list(SEXES), self.labels, list(EDUCATIONS))
+        cols = {c.name: [names[k][i] for i in cells[k]] for k, c in enumerate(PROFILE_COLUMNS[:4])}
+        cols[PROFILE_COLUMNS[4].name] = (self.counts.reshape(-1) * self.scale).tolist()
+        return cols
 
 
 def census(model) -> dict:

@@ -200,6 +200,7 @@ def depart(pop: Population, ids: np.ndarray, status: Status, dest: np.ndarray, m
     counts["_emigrants_tertiary"] += int((pop.edu[ids] == 2).sum())
     counts["_emigrants_female"] += int((pop.sex[ids] == 1).sum())
     np.add.at(counts["_emigrants_by_region"], pop.region[ids], 1)
+    counts["_profiles"].add(pop, ids, month, flow)
 
 
 def come_home(pop: Population, ids: np.ndarray, month: int) -> None:

@@ -25,7 +25,7 @@ from . import exploitation, interventions, labour, recruitment, transit
 from .agents import Gang, PoliceUnit, Recruiter
 from .demography import Demography, LifeTables
 from .economy import month_context
-from .metrics import record
+from .metrics import Profiles, record
 from .migration import Migration
 from .outputs import FLOWS
 
@@ -60,6 +60,7 @@ class MigrationModel(mesa.Model):
         self.ctx = month_context(sc, 1, self.interventions)  # the context at the start
         exploitation.seed_victims(self)
         self.emigrants_by_region = np.zeros(len(sc.regions))
+        self.profiles = Profiles(sc)  # who left, over the run
         self.counts = self._zero_counts()
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
         self.rows = [record(self, self.counts)]
@@ -104,6 +105,7 @@ class MigrationModel(mesa.Model):
     def _zero_counts(self) -> dict:
         c = dict.fromkeys((f for f in FLOWS if f not in ACTOR_FLOWS), 0)
         c.update(_emigrants_tertiary=0, _emigrants_female=0, _emigrants_by_region=np.zeros(len(self.params.regions)))
+        c["_profiles"] = self.profiles
         return c
 
     def _create_actors(self) -> None:

@@ -63,6 +63,27 @@ OUTPUTS: tuple[Output, ...] = (
     Output("police_integrity", "0-1", "ratio", "mean integrity of police units"),
 )
 
+# The profiles of the emigrants (``profiles.csv``): persons who left over the run, counted at departure
+# by channel, sex, age band and education, in real persons. One row per cell, all cells present.
+CHANNELS: dict[str, str] = {"legal": "emigrants_legal", "irregular": "emigrants_irregular", "trafficked": "trafficked"}
+SEXES: tuple[str, ...] = ("male", "female")  # the codes of ``Population.sex``
+EDUCATIONS: tuple[str, ...] = ("primary", "secondary", "tertiary")  # the codes of ``Population.edu``
+PROFILE_COLUMNS: tuple[Output, ...] = (
+    Output("channel", "label", "label", "how the person left: legal, irregular or trafficked (the flows of the same names)"),
+    Output("sex", "label", "label", "male or female"),
+    Output("age_band", "years", "label", "age at departure (bands from outputs.profile_age_bands)"),
+    Output("education", "label", "label", "highest education: primary, secondary or tertiary"),
+    Output("persons", "persons", "flow", "persons who left over the run"),
+)
+
+
+def age_band_labels(edges: list[int]) -> list[str]:
+    """Labels of the age bands with lower ages ``edges``: a band below the first, the last open-ended
+    (``[15, 25, 65]``: 0-14, 15-24, 25-64, 65+)."""
+    lows = [0, *edges] if edges[0] > 0 else list(edges)
+    return [f"{lo}-{hi - 1}" for lo, hi in zip(lows, lows[1:])] + [f"{lows[-1]}+"]
+
+
 NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 FLOWS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind == "flow")
 STOCKS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind in ("stock", "ratio"))

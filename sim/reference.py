@@ -432,6 +432,7 @@ class ReferenceModel(MigrationModel):
         counts["_emigrants_tertiary"] += person.edu == 2
         counts["_emigrants_female"] += person.sex == FEMALE
         counts["_emigrants_by_region"][person.region] += 1
+        self.profiles.add_person(person.sex, self.month - person.birth, person.edu, flow)
 
     # -- 5-6: transit and exploitation -------------------------------------------------------------
     def _transit(self, ctx, counts: dict) -> None:
