@@ -114,17 +114,25 @@ def fertility_by_age(sc, month: int) -> np.ndarray:
 
 @nb.njit(cache=True)
 def _redraw_lifetimes(n, status, birth, sex, death, month, key, cum):
-    """Draw again the month of death of everyone alive, given their age, from the table ``cum``."""
+    """Draw again the month of death of everyone alive, given their age, from the table ``cum``
+    (cumulative hazards [sex, age in months], ending with +inf): the first age whose cumulative hazard
+    reaches the hazard at the present age plus an exponential draw (a binary search)."""
     mk = month_key(key, month)
-    last = cum.shape[1] - 2  # the oldest age in months
+    last = cum.shape[1] - 2  # ages 0 .. last - 1 have a hazard; the table ends at age ``last``
     for i in range(n):
         if status[i] == _DEAD:
             continue
+        s = np.int64(sex[i])
         age0 = min(max(month - np.int64(birth[i]), 0), last - 1)
-        c = cum[sex[i]]
-        target = c[age0] - np.log1p(-min(u01_at(mk, i), 1 - 1e-12))
-        death_age = max(min(np.searchsorted(c, target) - 1, last), age0)
-        death[i] = np.int16(np.int64(birth[i]) + death_age)
+        target = cum[s, age0] - np.log1p(-min(u01_at(mk, i), 1 - 1e-12))
+        lo, hi = age0, last + 1  # cum[s, lo] < target <= cum[s, hi]
+        while hi - lo > 1:
+            mid = (lo + hi) >> 1
+            if cum[s, mid] < target:
+                lo = mid
+            else:
+                hi = mid
+        death[i] = np.int16(np.int64(birth[i]) + min(lo, last))
 
 
 @nb.njit(cache=True)
