@@ -260,20 +260,26 @@ class MigrationParams(Block):
         description="false: nobody leaves (the no-emigration counterfactual)",
         json_schema_extra={"unit": "switch", "source": "assumption", "range": ["false", "true"]},
     )
-    min_age: int = P(18, "years", 15, 60, "youngest age at which a person considers work abroad")
+    min_age: int = P(
+        20, "years", 15, 60, "youngest age at which a person considers work abroad (87% of migrants are 20-49)", "ETF2009"
+    )
     max_age: int = P(59, "years", 20, 80, "oldest age at which a person considers work abroad")
-    intercept: float = P(-5.8, "logit", -20, 5, "log-odds of looking for work abroad in a month, reference person")
+    intercept: float = P(-5.45, "logit", -20, 5, "log-odds of looking for work abroad in a month, reference person")
     wage_gain: float = P(
         0.6, "logit per log wage ratio", 0, 5, "effect of the log wage ratio abroad/home on looking abroad", "CLEMENS2020"
     )
     unemployed: float = P(1.0, "logit", -5, 5, "effect of being unemployed")
     unemployment_years: float = P(0.3, "logit per year", -2, 3, "effect of each year of unemployment (desperation)")
     desperation_cap_years: float = P(5.0, "years", 0, 50, "years of unemployment beyond which desperation grows no more")
-    age_decade: float = P(-0.5, "logit per decade", -3, 3, "effect of each decade of age above reference_age")
+    age_decade: float = P(
+        -0.4, "logit per decade", -3, 3, "effect of each decade of age above reference_age (87% of migrants 20-49)", "ETF2009"
+    )
     reference_age: float = P(30.0, "years", 15, 60, "age of the reference person of the logit")
-    female: float = P(-0.2, "logit", -3, 3, "effect of being a woman")
+    female: float = P(-1.25, "logit", -3, 3, "effect of being a woman (a third of labour migrants are women)", "ILO2013")
     secondary: float = P(0.4, "logit", -3, 3, "effect of secondary education (against primary)")
-    tertiary: float = P(1.4, "logit", -3, 3, "effect of tertiary education (against primary)")
+    tertiary: float = P(
+        2.2, "logit", -3, 3, "effect of tertiary education against primary (about 40% of emigrants tertiary)", "WB2019"
+    )
     ties: float = P(1.2, "logit", 0, 5, "effect of having close ties abroad", "BDO2011")
     risk_tolerance: float = P(0.5, "logit per unit", -5, 5, "effect of risk tolerance on looking abroad")
     self_departure_with_ties: float = P(
