@@ -138,8 +138,8 @@ def _redraw_lifetimes(n, status, birth, sex, death, month, key, cum):
 @nb.njit(cache=True)
 def _mark(n, status, birth, death, sex, month, key, t_fert, fert_lo, fert_hi, marks):
     """Mark the persons who die this month (``marks`` bit 1) and the women at home aged ``fert_lo`` to
-    ``fert_hi`` - 1 months who may give birth (bit 2: the draw is below the highest fertility, ``bits53`` threshold ``t_fert``);
-    returns how many may give birth. No branch and no table look-up: the compiler runs the loop on
+    ``fert_hi`` - 1 months who may give birth (bit 2: the draw is below the highest fertility,
+    ``bits53`` threshold ``t_fert``); returns how many may give birth. No branch and no table look-up: the compiler runs the loop on
     vectors of persons."""
     mk = month_key(key, month)
     count = 0
@@ -199,7 +199,8 @@ class Demography:
         key = self.keys["demography.birth"]
         fert = fertility_by_age(self.sc, month)
         lo, hi = self.fert_ages
-        n = _mark(pop.n, pop.status, pop.birth, pop.death, pop.sex, month, key, threshold(fert.max()), lo, hi, pop.marks)
+        t_fert = threshold(fert.max())
+        n = _mark(pop.n, pop.status, pop.birth, pop.death, pop.sex, month, key, t_fert, lo, hi, pop.marks)
         if self._mothers.shape[0] < n:
             self._mothers = np.empty(2 * n, dtype=np.int64)
         dh, da, k = _deaths_and_mothers(pop.n, pop.status, pop.birth, month, fert, key, pop.marks, self._mothers)

@@ -1,8 +1,8 @@
 """Source and destination economies: the exogenous paths of one month (step 1 of the schedule).
 
 ``month_context`` turns the scenario's time paths and the interventions in force into the numbers
-every process reads this month: unemployment targets (jobs against the labour force), wages, legal permits, demand for victims,
-prices, and the changes interventions make to police, law, awareness and victim protection.
+every process reads this month: unemployment targets (jobs against the labour force), wages, legal
+permits, demand for victims, prices, and the changes interventions make to police, law, awareness and victim protection.
 """
 
 from __future__ import annotations
@@ -50,9 +50,9 @@ def unemployment_targets(
 ) -> np.ndarray:
     """Unemployment rate targets [region, youth] for month index ``month``: 1 - jobs / labour force.
 
-    Jobs are exogenous: in each region, ``economy.labour_demand`` (a share of the region's labour force
-    at the start) times the regional unemployment multiplier's share of jobs lacking, less the jobs an
-    economic shock removes (``shock``, a share of the region's labour force at the start). The labour
+    Jobs are exogenous: region r has (1 - (1 - D) m_r - k_r) L_r(0) jobs, D the month's
+    ``economy.labour_demand``, m_r the region's unemployment multiplier, k_r the jobs an economic shock
+    removes (``shock``) and L_r(0) the region's labour force at the start. The labour
     force is counted each month (``labour[region, youth, k]``: employed k=0, unemployed k=1, as
     ``sim.metrics.census``; ``labour0`` at the start), so persons who leave the labour force, emigrants
     among them, leave jobs to others. Within a region, the young's rate is ``youth_unemployment_ratio``

@@ -1,12 +1,13 @@
-"""Home labour market (step 2): job loss and job finding so that each region follows its path.
+"""Home labour market (step 2): job loss and job finding so that each region follows its target.
 
 Persons of working age in the labour force are employed or unemployed; they enter it at
 ``economy.work_age`` (or on return home) as unemployed and leave it at the pension age of their sex
-(``economy.pension_age_male``, ``pension_age_female``). Each month an unemployed person finds a job with the
-job-finding rate (higher for the tertiary educated); each employed person loses it with a rate set
-per region and age group (young, below ``economy.youth_age``, and older) so that, in expectation, unemployment next month equals the
-target of the month (``sim.economy.unemployment_targets``: jobs against the labour force). The months since a person became unemployed measure desperation (used by
-migration and recruitment).
+(``economy.pension_age_male``, ``pension_age_female``). Each month an unemployed person finds a job
+with the job-finding rate (higher for the tertiary educated); each employed person loses it with a
+rate set per region and age group (young, below ``economy.youth_age``, and older) so that, in
+expectation, unemployment next month equals the target of the month (``sim.economy.unemployment_targets``:
+the jobs against the labour force). The months since a person became unemployed measure desperation
+(used by migration and recruitment).
 """
 
 from __future__ import annotations

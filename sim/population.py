@@ -43,7 +43,6 @@ EDU_PRIMARY, EDU_SECONDARY, EDU_TERTIARY = 0, 1, 2
 FEMALE = 1
 
 
-
 class LabourAges:
     """The ages (in months) at which persons enter the labour force, count as young workers, and leave it
     by sex (``pension[sex]``), from the scenario's ``economy`` table."""
@@ -56,6 +55,7 @@ class LabourAges:
     def working(self, age_months: np.ndarray, sex: np.ndarray) -> np.ndarray:
         """Of working age: from ``work`` to the pension age of the person's sex."""
         return (age_months >= self.work) & (age_months < self.pension[sex.astype(np.int64)])
+
 
 FIELDS: dict[str, np.dtype] = {
     "birth": np.dtype(np.int16),  # month index of birth (negative: before the start)
