@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .runner import run
+from .runner import profiles, run
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,6 +31,7 @@ def measures(df: pd.DataFrame) -> dict[str, float]:
     left = body[["emigrants_legal", "emigrants_irregular", "trafficked"]].sum(axis=1)
     last = df.iloc[-1]
     abroad = last[["abroad_legal", "abroad_irregular", "in_transit", "victims_sexual", "victims_labour"]].sum()
+    who = profiles(df)
     return {
         "crude death rate 2000 (per 1,000)": y0["deaths_home"].sum() / pop0 * 1e3,
         "crude birth rate 2000 (per 1,000)": y0["births"].sum() / pop0 * 1e3,
@@ -43,7 +44,7 @@ def measures(df: pd.DataFrame) -> dict[str, float]:
         "convictions per year": body["convictions"].sum() / (len(body) / 12),
         "share abroad in 2019 (of residents at start)": abroad / pop0,
         "tertiary share of emigrants": (body["emigrants_tertiary_share"] * left).sum() / left.sum(),
-        "women's share of emigrants": (body["emigrants_female_share"] * left).sum() / left.sum(),
+        "women's share of emigrants": who.loc[who["sex"] == "female", "persons"].sum() / who["persons"].sum(),
         "gang revenue per victim-year (USD)": body["gang_revenue_usd"].sum() / max(victims * len(body) / 12, 1e-9),
     }
 
@@ -60,7 +61,7 @@ TARGETS = {
     "convictions per year": ("103 (Moldova 2007)", "TIP"),
     "share abroad in 2019 (of residents at start)": ("about 0.12 (Ukraine 5.9 of 49 million)", "UNDESA"),
     "tertiary share of emigrants": ("almost 0.40 (Moldova, Romania)", "WB2019"),
-    "women's share of emigrants": ("about 0.33 (Ukrainian labour migrants)", "ILO2013"),
+    "women's share of emigrants": ("about 0.33 (Ukraine's labour migrants, 2012)", "ILO2013"),
     "gang revenue per victim-year (USD)": ("21,800 sexual, 13,000 labour", "ILO2014"),
 }
 

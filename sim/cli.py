@@ -57,7 +57,7 @@ def cmd_run(args) -> int:
     width = max(len(k) for k, _ in key_outcomes(df))
     for label, value in key_outcomes(df):
         print(f"  {label:<{width}}  {value}")
-    print(f"results in {out}/ (timeseries.csv, manifest.json, *.png)")
+    print(f"results in {out}/ (timeseries.csv, profiles.csv, manifest.json, *.png)")
     return 0
 
 

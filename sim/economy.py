@@ -1,8 +1,8 @@
 """Source and destination economies: the exogenous paths of one month (step 1 of the schedule).
 
 ``month_context`` turns the scenario's time paths and the interventions in force into the numbers
-every process reads this month: unemployment targets, wages, legal permits, demand for victims,
-prices, and the changes interventions make to police, law, awareness and victim protection.
+every process reads this month: unemployment targets (jobs against the labour force), wages, legal
+permits, demand for victims, prices, and the changes interventions make to police, law, awareness and victim protection.
 """
 
 from __future__ import annotations
@@ -46,21 +46,53 @@ class MonthContext:
     return_support: float = 0.0
 
 
-def unemployment_targets(sc, month: int, shock: np.ndarray | None = None) -> np.ndarray:
-    """Unemployment rate targets [region, youth] for month index ``month``."""
-    national = path_value(sc.economy.unemployment, sc.year(month))
+def unemployment_targets(
+    sc, month: int, shock: np.ndarray | None = None, labour: np.ndarray | None = None, labour0: np.ndarray | None = None
+) -> np.ndarray:
+    """Unemployment rate targets [region, youth] for month index ``month``: 1 - jobs / labour force.
+
+    Jobs are exogenous: region r has (1 - (1 - D) m_r - k_r) L_r(0) jobs, D the month's
+    ``economy.labour_demand``, m_r the region's unemployment multiplier, k_r the jobs an economic shock
+    removes (``shock``) and L_r(0) the region's labour force at the start. The labour
+    force is counted each month (``labour[region, youth, k]``: employed k=0, unemployed k=1, as
+    ``sim.metrics.census``; ``labour0`` at the start), so persons who leave the labour force, emigrants
+    among them, leave jobs to others. Within a region, the young's rate is ``youth_unemployment_ratio``
+    times the older workers' (split by the young's share of the region's labour force). Without counts
+    (the initial state) the labour force is that at the start and the young's share is their share of
+    working ages in ``population.age_shares``. Rates are at least ``frictional_unemployment``.
+    """
+    e = sc.economy
     mult = np.array([r.unemployment_multiplier for r in sc.regions.values()])
-    # the national rate mixes adults and the young, whose rate is youth_unemployment_ratio times higher
-    ages = np.asarray(sc.population.age_shares)
-    youth = ages[3:5].sum() / ages[3:13].sum()  # share of 15-24 among 15-64
-    adult_rate = national * mult / (1 - youth + youth * sc.economy.youth_unemployment_ratio)
-    adult_rate = adult_rate + (0 if shock is None else shock)
-    youth_rate = adult_rate * sc.economy.youth_unemployment_ratio
-    return np.clip(np.stack([adult_rate, youth_rate], axis=1), 0.0, 0.95)
+    reference = (1.0 - path_value(e.labour_demand, sc.year(month))) * mult + (0 if shock is None else shock)
+    if labour is None or labour0 is None:
+        rate = reference
+        ages = np.asarray(sc.population.age_shares)
+        work, young, old = e.work_age / 5, e.youth_age / 5, (e.pension_age_male + e.pension_age_female) / 10
+        youth = _group_share(ages, work, young) / _group_share(ages, work, old)  # [region] all alike
+    else:
+        force = labour[..., 0] + labour[..., 1]  # [region, youth]
+        force0 = (labour0[..., 0] + labour0[..., 1]).sum(axis=1)
+        jobs = (1.0 - reference) * force0
+        total = force.sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where(total > 0, 1.0 - jobs / total, 0.0)
+            youth = np.where(total > 0, force[:, 1] / total, 0.0)
+    adult_rate = rate / (1 - youth + youth * e.youth_unemployment_ratio)
+    youth_rate = adult_rate * e.youth_unemployment_ratio
+    return np.clip(np.stack(np.broadcast_arrays(adult_rate, youth_rate), axis=1), e.frictional_unemployment, 1.0)
 
 
-def month_context(sc, month: int, interventions) -> MonthContext:
-    """The exogenous quantities of month index ``month``, with the interventions in force."""
+def _group_share(shares: np.ndarray, lo: float, hi: float) -> float:
+    """Sum of five-year age-group shares from age group ``lo`` to ``hi`` (fractional group indices)."""
+    edges = np.arange(shares.size + 1)
+    covered = np.clip(np.minimum(edges[1:], hi) - np.maximum(edges[:-1], lo), 0, 1)
+    return float((shares * covered).sum())
+
+
+def month_context(sc, month: int, interventions, labour_counts=None, labour0=None) -> MonthContext:
+    """The exogenous quantities of month index ``month``, with the interventions in force;
+    ``labour_counts`` and ``labour0`` count the labour force of the month and at the start
+    (``unemployment_targets``)."""
     year = sc.year(month)
     regions = list(sc.regions.values())
     dests = list(sc.destinations.values())
@@ -88,7 +120,7 @@ def month_context(sc, month: int, interventions) -> MonthContext:
     for iv in interventions:
         if iv.active(month):
             iv.apply(ctx, patronage_mult=patronage_mult, civilian_mult=civilian_mult, shock=shock)
-    ctx.u_target = unemployment_targets(sc, month, shock)
+    ctx.u_target = unemployment_targets(sc, month, shock, labour_counts, labour0)
     per_100k = sc.population.size / 1e5  # real persons per "per 100k" unit: demand counts real victims
     ctx.demand[:, SEXUAL] = (civilian * civilian_mult + troop_demand * patronage_mult) * per_100k
     ctx.demand[:, LABOUR] = labour * per_100k

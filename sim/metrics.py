@@ -10,38 +10,74 @@ import numba as nb
 import numpy as np
 
 from .economy import LABOUR, SEXUAL
-from .outputs import NAMES, per_destination_row
-from .population import RETIRE_AGE_MONTHS, WORK_AGE_MONTHS, Population, Status
+from .outputs import CHANNELS, EDUCATIONS, NAMES, PROFILE_COLUMNS, SEXES, age_band_labels, per_destination_row
+from .population import Population, Status
 
 _HOME_MAX = np.uint8(Status.INACTIVE)
 _EMP = np.uint8(Status.EMPLOYED)
 _UNEMP = np.uint8(Status.UNEMPLOYED)
-YOUTH_MONTHS = 25 * 12
 
 
 @nb.njit(cache=True)
-def _census(n, status, birth, region, edu, month, n_regions):
+def _census(n, status, birth, region, edu, month, n_regions, working_age, old_age, youth):
     """Counts over residents: by status, by broad age group, labour market by region and age group.
 
-    One pass that only counts: each person adds one to a cell [status, region, age group (0-14,
-    15-64, 65+), aged under 25, tertiary educated] of a histogram (four copies, so that consecutive
-    persons rarely wait on the same counter); the counts are sums over its cells.
+    One pass that only counts: each person adds one to a cell [status, region, age group (below
+    ``working_age``, working age, from ``old_age``), younger than ``youth``, tertiary educated] of a
+    histogram (four copies, so that consecutive persons rarely wait on the same counter); the counts
+    are sums over its cells. Ages are in months. The labour market counts the employed and unemployed
+    of all ages (the labour rule keeps them of working age).
     """
     hist = np.zeros((4, 9, n_regions, 3, 2, 2), dtype=np.int64)
     for i in range(n):
         age = month - np.int64(birth[i])
-        group = np.int64(age >= WORK_AGE_MONTHS) + np.int64(age >= RETIRE_AGE_MONTHS)
-        hist[i & 3, status[i], region[i], group, np.int64(age < YOUTH_MONTHS), np.int64(edu[i] == 2)] += 1
+        group = np.int64(age >= working_age) + np.int64(age >= old_age)
+        hist[i & 3, status[i], region[i], group, np.int64(age < youth), np.int64(edu[i] == 2)] += 1
     h = hist.sum(axis=0)
     by_status = h.reshape(9, -1).sum(axis=1)
     home = h[: _HOME_MAX + 1]
     ages = home.sum(axis=4).sum(axis=3).sum(axis=1).sum(axis=0)
     residents = home.reshape(_HOME_MAX + 1, n_regions, -1).sum(axis=2).sum(axis=0)
     labour = np.zeros((n_regions, 2, 3), dtype=np.int64)  # employed, unemployed, unemployed tertiary
-    labour[:, :, 0] = h[_EMP, :, 1].sum(axis=2)
-    labour[:, :, 1] = h[_UNEMP, :, 1].sum(axis=2)
-    labour[:, :, 2] = h[_UNEMP, :, 1, :, 1]
+    emp = h[_EMP].sum(axis=1)  # [region, young, tertiary]
+    unemp = h[_UNEMP].sum(axis=1)
+    labour[:, :, 0] = emp.sum(axis=2)
+    labour[:, :, 1] = unemp.sum(axis=2)
+    labour[:, :, 2] = unemp[:, :, 1]
     return by_status, ages, labour, residents
+
+
+class Profiles:
+    """Persons who left over the run by channel, sex, age band and education (``profiles.csv``)."""
+
+    def __init__(self, sc):
+        edges = list(sc.outputs.profile_age_bands)
+        self.labels = age_band_labels(edges)
+        lows = edges if edges[0] == 0 else [0, *edges]
+        self.band_months = np.array(lows[1:], dtype=np.int64) * 12  # an age in months falls right of these
+        self.scale = sc.scale
+        self.counts = np.zeros((len(CHANNELS), len(SEXES), len(self.labels), len(EDUCATIONS)), dtype=np.int64)
+
+    def add(self, pop: Population, ids: np.ndarray, month: int, flow: str) -> None:
+        """Count the persons ``ids`` leaving by ``flow`` (a flow of ``CHANNELS``) in ``month``."""
+        age = month - pop.birth[ids].astype(np.int64)
+        band = np.searchsorted(self.band_months, age, side="right")
+        cell = (pop.sex[ids].astype(np.int64) * len(self.labels) + band) * len(EDUCATIONS) + pop.edu[ids]
+        channel = list(CHANNELS.values()).index(flow)
+        self.counts[channel] += np.bincount(cell, minlength=self.counts[channel].size).reshape(self.counts.shape[1:])
+
+    def add_person(self, sex: int, age_months: int, edu: int, flow: str) -> None:
+        """Count one person leaving by ``flow`` (the reference engine's departures, one at a time)."""
+        band = int(np.searchsorted(self.band_months, age_months, side="right"))
+        self.counts[list(CHANNELS.values()).index(flow), sex, band, edu] += 1
+
+    def table(self) -> dict[str, list]:
+        """The table as columns (``PROFILE_COLUMNS``), in real persons; ``sim.profiles`` makes it a DataFrame."""
+        cells = np.indices(self.counts.shape).reshape(4, -1)
+        names = (list(CHANNELS), list(SEXES), self.labels, list(EDUCATIONS))
+        cols = {c.name: [names[k][i] for i in cells[k]] for k, c in enumerate(PROFILE_COLUMNS[:4])}
+        cols[PROFILE_COLUMNS[4].name] = (self.counts.reshape(-1) * self.scale).tolist()
+        return cols
 
 
 def census(model) -> dict:
@@ -50,8 +86,9 @@ def census(model) -> dict:
     sc = model.params
     pop.refresh_abroad()
     by_status, ages, labour, residents = _census(
-        pop.n, pop.status, pop.birth, pop.region, pop.edu, model.month, len(sc.regions)
-    )
+        pop.n, pop.status, pop.birth, pop.region, pop.edu, model.month, len(sc.regions),
+        sc.outputs.working_age * 12, sc.outputs.old_age * 12, sc.economy.youth_age * 12,
+    )  # fmt: skip
     model.labour_counts = labour
     model.residents_by_region = residents
     # victims in exploitation by destination and type, in real persons: what the markets clear

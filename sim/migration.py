@@ -15,7 +15,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .population import ACTIVE, CIRCULAR, RETIRE_AGE_MONTHS, WORK_AGE_MONTHS, Population, Status
+from .population import ACTIVE, CIRCULAR, Population, Status
 from .rng import bits53, month_key, threshold, u01_at
 
 _HOME_MAX = np.uint8(Status.INACTIVE)
@@ -37,7 +37,8 @@ def _may_look(
     A resident may gain ties when the draw is below the largest probability of any region (``bits53``
     threshold ``t_tie``). A resident of migration age may look when the draw is below a bound of
     e**x_hi (a quarter power of 2 above it), and e**x_hi > sigmoid(x_hi) >= sigmoid(x): ``x_hi`` is the
-    resident's logit with the most favourable region (``base``) and ties gained whenever the draw may
+    resident's logit with the most favourable region (``base``, which holds the terms common to all
+    residents, the reference age among them) and ties gained whenever the draw may
     give them. A few residents in a hundred are marked; the loop has no branch and no table look-up, so the compiler
     runs it on vectors of persons.
     """
@@ -72,7 +73,7 @@ def _may_look(
 @nb.njit(cache=True)
 def _look(
     n, status, birth, since, region, sex, edu, ties, risk, month, key_look, key_tie, coef, log_gain, p_tie, p_max,
-    cap_months, marks, out,
+    cap_months, ref_decades, marks, out,
 ):  # fmt: skip
     """The rules for the residents marked by ``_may_look``: gain ties, then look abroad by the logit.
     Writes the lookers' ids into ``out``; returns their number."""
@@ -90,7 +91,7 @@ def _look(
             if u >= p_max:  # the bound of all residents (``Migration._upper_bound``)
                 continue
             age = month - birth[i]
-            x = coef[0] + coef[1] * log_gain[region[i]] + coef[4] * (age / 120.0 - 3.0) + coef[6] * risk[i]
+            x = coef[0] + coef[1] * log_gain[region[i]] + coef[4] * (age / 120.0 - ref_decades) + coef[6] * risk[i]
             if status[i] == 1:
                 x += coef[2] + coef[3] * min(month - since[i], cap_months) / 12.0
             if sex[i] == 1:
@@ -123,7 +124,7 @@ class Migration:
     def _upper_bound(self, log_gain: np.ndarray) -> float:
         """The largest looking probability any resident can have this month."""
         p, c = self.p, self.coef
-        ages = np.array([p.min_age, p.max_age]) / 10.0 - 3.0
+        ages = np.array([p.min_age, p.max_age]) / 10.0 - p.reference_age / 10.0
         x = (
             p.intercept + max(p.wage_gain * log_gain.max(), p.wage_gain * log_gain.min())
             + max(0.0, p.unemployed + max(0.0, p.unemployment_years) * p.desperation_cap_years)
@@ -147,16 +148,17 @@ class Migration:
         log_gain, p_tie = self.month_terms(ctx, emigrants_by_region, residents_by_region)
         month, look, tie, cap = ctx.month, self.keys["migration.look"], self.keys["migration.ties"], self.cap_months
         min_age, max_age, c = self.p.min_age * 12, self.p.max_age * 12 + 11, self.coef
+        ref = self.p.reference_age / 10.0  # the reference age in decades
         n = _may_look(
             pop.n, pop.status, pop.birth, pop.since, pop.sex, pop.edu, pop.ties, pop.risk, month, look, tie,
-            float(min_age), float(max_age), threshold(p_tie.max()), c[0] + (c[1] * log_gain).max() - 3.0 * c[4], c,
+            float(min_age), float(max_age), threshold(p_tie.max()), c[0] + (c[1] * log_gain).max() - ref * c[4], c,
             cap, pop.marks,
         )  # fmt: skip
         if self.out.shape[0] < n:
             self.out = np.empty(2 * n, dtype=np.int64)
         k = _look(
             pop.n, pop.status, pop.birth, pop.since, pop.region, pop.sex, pop.edu, pop.ties, pop.risk, month, look, tie,
-            c, log_gain, p_tie, self._upper_bound(log_gain), cap, pop.marks, self.out,
+            c, log_gain, p_tie, self._upper_bound(log_gain), cap, ref, pop.marks, self.out,
         )  # fmt: skip
         return self.out[:k].copy()
 
@@ -198,14 +200,15 @@ def depart(pop: Population, ids: np.ndarray, status: Status, dest: np.ndarray, m
     counts["_emigrants_tertiary"] += int((pop.edu[ids] == 2).sum())
     counts["_emigrants_female"] += int((pop.sex[ids] == 1).sum())
     np.add.at(counts["_emigrants_by_region"], pop.region[ids], 1)
+    counts["_profiles"].add(pop, ids, month, flow)
 
 
 def come_home(pop: Population, ids: np.ndarray, month: int) -> None:
     """Persons ``ids`` return home: into the labour force (unemployed) if active and of working age."""
     if ids.size == 0:
         return
-    age = month - pop.birth[ids].astype(np.int32)
-    active = ((pop.flags[ids] & ACTIVE) > 0) & (age >= WORK_AGE_MONTHS) & (age < RETIRE_AGE_MONTHS)
+    age = month - pop.birth[ids].astype(np.int64)
+    active = ((pop.flags[ids] & ACTIVE) > 0) & pop.ages.working(age, pop.sex[ids])
     pop.status[ids] = np.where(active, Status.UNEMPLOYED, Status.INACTIVE).astype(np.uint8)
     pop.since[ids] = month
     pop.dest[ids] = -1

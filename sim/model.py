@@ -25,10 +25,10 @@ from . import exploitation, interventions, labour, recruitment, transit
 from .agents import Gang, PoliceUnit, Recruiter
 from .agents.recruiter import DECEPTIVE, INFORMAL, KINDS, LICENSED
 from .courts import Courts
-from .demography import Demography, LifeTable
+from .demography import Demography, LifeTables
 from .economy import month_context
 from .market import Market
-from .metrics import record
+from .metrics import Profiles, record
 from .migration import Migration
 from .outputs import FLOWS
 from .population import initial_population
@@ -49,7 +49,7 @@ class MigrationModel(mesa.Model):
         self.seed = seed
         self.keys = Keys(seed)
         self.month = 0
-        self.life = LifeTable(sc.demography)
+        self.life = LifeTables(sc)
         n_agents = max(1, int(round(sc.population.size / sc.scale)))
         self.pop = initial_population(sc, self.keys, n_agents, self.life)
         self.interventions = interventions.build(sc)
@@ -66,9 +66,11 @@ class MigrationModel(mesa.Model):
         self._zero_gang_tallies()
         exploitation.seed_victims(self)
         self.emigrants_by_region = np.zeros(len(sc.regions))
+        self.profiles = Profiles(sc)  # who left, over the run
         self.counts = self._zero_counts()
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
         self.rows = [record(self, self.counts)]
+        self.labour_force0 = self.labour_counts.copy()  # the labour force at the start (jobs are a share of it)
 
     # -- the month -------------------------------------------------------------------------------
     def step(self) -> None:
@@ -90,7 +92,7 @@ class MigrationModel(mesa.Model):
         self.month += 1
         self.counts = self._zero_counts()
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
-        self.ctx = month_context(self.params, self.month, self.interventions)
+        self.ctx = month_context(self.params, self.month, self.interventions, self.labour_counts, self.labour_force0)
         self._refresh_gang_arrays()
         self.market.update(self, self.ctx)
         self._refresh_risks()
@@ -118,6 +120,7 @@ class MigrationModel(mesa.Model):
     def _zero_counts(self) -> dict:
         c = dict.fromkeys((f for f in FLOWS if f not in ACTOR_FLOWS), 0)
         c.update(_emigrants_tertiary=0, _emigrants_female=0, _emigrants_by_region=np.zeros(len(self.params.regions)))
+        c["_profiles"] = self.profiles
         return c
 
     def _create_actors(self) -> None:

@@ -1,4 +1,4 @@
-"""The outputs of a run, declared once: the recorder, the CSV header, the plots and the docs read this.
+"""The outputs of a run, declared once: the recorder, the CSV headers, the plots and the docs read this.
 
 ``kind`` says how a column aggregates over a run: a ``flow`` is counted in the month it happens (sum it
 over months), a ``stock`` is the state at the end of the month (take its last value), a ``ratio`` is a
@@ -25,8 +25,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("population_home", "persons", "stock", "residents of the source country"),
     Output("births", "persons", "flow", "births to women living at home"),
     Output("deaths_home", "persons", "flow", "deaths of residents"),
-    Output("working_age_share", "share", "ratio", "share of residents aged 15-64"),
-    Output("old_age_dependency_ratio", "ratio", "ratio", "residents aged 65+ per resident aged 15-64"),
+    Output("working_age_share", "share", "ratio", "share of residents of working age (outputs.working_age to outputs.old_age: 15-64)"),
+    Output("old_age_dependency_ratio", "ratio", "ratio", "residents of old age (from outputs.old_age: 65+) per resident of working age"),
     Output("unemployment_rate", "share", "ratio", "unemployed among residents in the labour force"),
     # outflows and returns
     Output("emigrants_legal", "persons", "flow", "residents who left with a legal work permit"),
@@ -75,6 +75,27 @@ PER_DESTINATION: tuple[Output, ...] = (
     Output("price_sexual_{d}", "USD/victim-month", "ratio", "the month's price of a victim-month of sexual exploitation there"),
     Output("price_labour_{d}", "USD/victim-month", "ratio", "the month's price of a victim-month of forced labour there"),
 )
+
+# The profiles of the emigrants (``profiles.csv``): persons who left over the run, counted at departure
+# by channel, sex, age band and education, in real persons. One row per cell, all cells present.
+CHANNELS: dict[str, str] = {"legal": "emigrants_legal", "irregular": "emigrants_irregular", "trafficked": "trafficked"}
+SEXES: tuple[str, ...] = ("male", "female")  # the codes of ``Population.sex``
+EDUCATIONS: tuple[str, ...] = ("primary", "secondary", "tertiary")  # the codes of ``Population.edu``
+PROFILE_COLUMNS: tuple[Output, ...] = (
+    Output("channel", "label", "label", "how the person left: legal, irregular or trafficked (the flows of the same names)"),
+    Output("sex", "label", "label", "male or female"),
+    Output("age_band", "years", "label", "age at departure (bands from outputs.profile_age_bands)"),
+    Output("education", "label", "label", "highest education: primary, secondary or tertiary"),
+    Output("persons", "persons", "flow", "persons who left over the run"),
+)
+
+
+def age_band_labels(edges: list[int]) -> list[str]:
+    """Labels of the age bands with lower ages ``edges``: a band below the first, the last open-ended
+    (``[15, 25, 65]``: 0-14, 15-24, 25-64, 65+)."""
+    lows = [0, *edges] if edges[0] > 0 else list(edges)
+    return [f"{lo}-{hi - 1}" for lo, hi in zip(lows, lows[1:])] + [f"{lows[-1]}+"]
+
 
 NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
 FLOWS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind == "flow")

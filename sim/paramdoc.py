@@ -1,6 +1,6 @@
 """The parameter table of docs/ODD.md, generated from the scenario schema (declared once).
 
-``python -m sim.paramdoc`` rewrites the parameter and output tables between their markers in
+``python -m sim.paramdoc`` rewrites the parameter, output and profile tables between their markers in
 docs/ODD.md; a test checks that the tables there are up to date.
 """
 
@@ -15,6 +15,7 @@ from .sources import SOURCES
 MARKERS = {
     "parameters": ("<!-- parameters:start -->", "<!-- parameters:end -->"),
     "outputs": ("<!-- outputs:start -->", "<!-- outputs:end -->"),
+    "profiles": ("<!-- profiles:start -->", "<!-- profiles:end -->"),
 }
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,8 +82,16 @@ def output_table() -> str:
     return "\n".join(lines)
 
 
+def profile_table() -> str:
+    from .outputs import PROFILE_COLUMNS
+
+    lines = ["| column | unit | kind | description |", "|---|---|---|---|"]
+    lines += [f"| `{o.name}` | {o.unit} | {o.kind} | {o.description} |" for o in PROFILE_COLUMNS]
+    return "\n".join(lines)
+
+
 def generated() -> dict[str, str]:
-    return {"parameters": parameter_table(), "outputs": output_table()}
+    return {"parameters": parameter_table(), "outputs": output_table(), "profiles": profile_table()}
 
 
 def update(path: Path = ROOT / "docs" / "ODD.md") -> None:

@@ -42,8 +42,20 @@ SEXUAL_BOUND = np.uint8(16)  # in transit towards sexual exploitation
 EDU_PRIMARY, EDU_SECONDARY, EDU_TERTIARY = 0, 1, 2
 FEMALE = 1
 
-WORK_AGE_MONTHS = 15 * 12
-RETIRE_AGE_MONTHS = 65 * 12
+
+class LabourAges:
+    """The ages (in months) at which persons enter the labour force, count as young workers, and leave it
+    by sex (``pension[sex]``), from the scenario's ``economy`` table."""
+
+    def __init__(self, econ):
+        self.work = int(econ.work_age * 12)
+        self.youth = int(econ.youth_age * 12)
+        self.pension = np.array([econ.pension_age_male * 12, econ.pension_age_female * 12], dtype=np.int64)
+
+    def working(self, age_months: np.ndarray, sex: np.ndarray) -> np.ndarray:
+        """Of working age: from ``work`` to the pension age of the person's sex."""
+        return (age_months >= self.work) & (age_months < self.pension[sex.astype(np.int64)])
+
 
 FIELDS: dict[str, np.dtype] = {
     "birth": np.dtype(np.int16),  # month index of birth (negative: before the start)
@@ -69,8 +81,9 @@ FILL = {"dest": -1, "recruiter": -1, "gang": -1, "status": int(Status.DEAD)}
 class Population:
     """The persons of one run; ``n`` slots are in use, arrays may hold more (capacity)."""
 
-    def __init__(self, capacity: int):
+    def __init__(self, capacity: int, ages: LabourAges | None = None):
         self.n = 0
+        self.ages = ages  # ages of the labour force (read by ``sim.migration.come_home``)
         for name, dt in FIELDS.items():  # slots are filled when they come in use (``add``)
             setattr(self, name, np.empty(capacity, dtype=dt))
         # scratch: one byte per person that a pass may write (e.g. to mark the persons a rule may
@@ -150,7 +163,7 @@ def initial_population(sc, keys: Keys, n_agents: int, life) -> Population:
     Drawn in chunks of persons: every draw is keyed by the person, so chunks change no value, and the
     temporaries stay a few hundred megabytes at any population size.
     """
-    pop = Population(int(n_agents * 1.3) + 1024)
+    pop = Population(int(n_agents * 1.3) + 1024, LabourAges(sc.economy))
     pop.add(n_agents)
     chunks = [np.arange(lo, min(lo + INIT_CHUNK, n_agents), dtype=np.int64) for lo in range(0, n_agents, INIT_CHUNK)]
     working = sum(_initial_traits(sc, keys, life, pop, ids) for ids in chunks)
@@ -190,9 +203,9 @@ def _initial_traits(sc, keys: Keys, life, pop: Population, ids: np.ndarray) -> i
 
 
 def _working(pop: Population, ids: np.ndarray) -> np.ndarray:
-    """Persons ``ids`` aged 15-64 at the start and in the labour force."""
-    age = (1 - pop.birth[ids].astype(np.int32)) / 12.0
-    return (age >= 15) & (age < 65) & (pop.flags[ids] & ACTIVE).astype(bool)
+    """Persons ``ids`` of working age at the start and in the labour force."""
+    age = 1 - pop.birth[ids].astype(np.int64)  # months, at month 1
+    return pop.ages.working(age, pop.sex[ids]) & (pop.flags[ids] & ACTIVE).astype(bool)
 
 
 def _initial_statuses(sc, keys: Keys, pop: Population, ids: np.ndarray, working_share: float) -> np.ndarray:
@@ -202,10 +215,10 @@ def _initial_statuses(sc, keys: Keys, pop: Population, ids: np.ndarray, working_
     p = sc.population
     u = lambda name: keys.draw(name, 0, ids)  # noqa: E731
     # status: working age in the labour force employed or unemployed by the regional rate
-    age = (1 - pop.birth[ids].astype(np.int32)) / 12.0
+    age = 1 - pop.birth[ids].astype(np.int64)  # months, at month 1
     working = _working(pop, ids)
     targets = unemployment_targets(sc, 1)  # [region, youth]
-    youth = (age < 25).astype(np.int64)
+    youth = (age < pop.ages.youth).astype(np.int64)
     ur = targets[pop.region[ids].astype(np.int64), youth]
     status = np.where(working, np.where(u("init.unemployed") < ur, Status.UNEMPLOYED, Status.EMPLOYED), Status.INACTIVE)
     pop.since[ids] = 0
@@ -214,12 +227,13 @@ def _initial_statuses(sc, keys: Keys, pop: Population, ids: np.ndarray, working_
     legal = u("init.abroad_legal") < p.initial_abroad_legal_share
     status = np.where(abroad, np.where(legal, Status.ABROAD_LEGAL, Status.ABROAD_IRREGULAR), status)
     pop.status[ids] = status.astype(np.uint8)
-    # unemployment durations at the start: spread over the past two years
+    # unemployment durations at the start: spread uniformly over the past ``initial_unemployment_months``
     unemp = status == Status.UNEMPLOYED
-    pop.since[ids[unemp]] = (-np.floor(u("init.unemp_duration")[unemp] * 24)).astype(np.int16)
+    spread = p.initial_unemployment_months
+    pop.since[ids[unemp]] = (-np.floor(u("init.unemp_duration")[unemp] * spread)).astype(np.int16)
     dest_w = np.array([d.migrant_weight for d in sc.destinations.values()])
     dcum = np.cumsum(dest_w / dest_w.sum())
     ab = ids[abroad]
     pop.dest[ab] = np.minimum(np.searchsorted(dcum, u("init.abroad_dest")[abroad], side="right"), len(dcum) - 1)
-    pop.since[ab] = (-np.floor(u("init.abroad_duration")[abroad] * 60)).astype(np.int16)
+    pop.since[ab] = (-np.floor(u("init.abroad_duration")[abroad] * p.initial_abroad_months)).astype(np.int16)
     return ab

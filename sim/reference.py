@@ -20,7 +20,8 @@ Schedule of a month (the numbers of ``sim.model``):
  6    persons in exploitation are exploited; they may die, be rescued, escape or be released
  7-8  gangs and police units (the same agents as in the vectorised engine)
  9    migrants abroad return, settle or are deported
- 10   ``persons.do("end_month")``: death by the life table, births
+ 10   lifetimes drawn again if the year's life table changed; ``persons.do("end_month")``: death by the
+      life table, births
  11   the month is recorded
 """
 
@@ -35,7 +36,7 @@ from mesa.agentset import AgentSet
 from .agents import Recruiter
 from .demography import fertility_by_age
 from .economy import LABOUR, SEXUAL
-from .labour import YOUTH_MONTHS, job_rates
+from .labour import job_rates
 from .metrics import record
 from .model import MigrationModel
 from .population import (
@@ -45,9 +46,8 @@ from .population import (
     FIELDS,
     FORMER_VICTIM,
     IDENTIFIED,
-    RETIRE_AGE_MONTHS,
     SEXUAL_BOUND,
-    WORK_AGE_MONTHS,
+    LabourAges,
     Population,
     Status,
 )
@@ -107,18 +107,19 @@ class PersonAgent(mesa.Agent):
             model.lookers.append(self)
 
     def work(self, month: int, job_loss: np.ndarray, job_finding: np.ndarray) -> None:
-        """Enter the labour force at 15 (if active), leave it at 65; lose or find a job at this month's rates."""
-        age = month - self.birth
-        if age < WORK_AGE_MONTHS:
+        """Enter the labour force at the working age (if active), leave it at the pension age of one's sex;
+        lose or find a job at this month's rates."""
+        age, ages = month - self.birth, self.model.ages
+        if age < ages.work:
             return
-        if age >= RETIRE_AGE_MONTHS:
+        if age >= ages.pension[self.sex]:
             if self.status != INACTIVE:
                 self.become(INACTIVE, month)
         elif self.status == INACTIVE:
             if self.active:
                 self.become(UNEMPLOYED, month)
         elif self.status == EMPLOYED:
-            youth = 1 if age < YOUTH_MONTHS else 0
+            youth = 1 if age < ages.youth else 0
             if self.random.random() < job_loss[self.region, youth]:
                 self.become(UNEMPLOYED, month)
         elif self.random.random() < job_finding[self.edu]:
@@ -132,7 +133,7 @@ class PersonAgent(mesa.Agent):
         years = (month - self.birth) / 12
         if not mp.min_age <= years < mp.max_age + 1:
             return False
-        x = mp.intercept + mp.wage_gain * log_gain[self.region] + mp.age_decade * (years - 30) / 10
+        x = mp.intercept + mp.wage_gain * log_gain[self.region] + mp.age_decade * (years - mp.reference_age) / 10
         x += mp.risk_tolerance * self.risk
         if self.status == UNEMPLOYED:
             months_unemployed = min(month - self.since, int(mp.desperation_cap_years * 12))
@@ -233,7 +234,7 @@ class PersonAgent(mesa.Agent):
 
     # -- 10: end of the month -------------------------------------------------------------------------
     def end_month(self) -> None:
-        """Die when the month of death comes; a woman at home aged 15-49 may give birth."""
+        """Die when the month of death comes; a woman at home of fertile age may give birth."""
         model, month = self.model, self.model.month
         if self.death <= month:
             model.counts["deaths_home" if self.at_home else "deaths_abroad"] += 1
@@ -268,8 +269,8 @@ class PersonAgent(mesa.Agent):
     def come_home(self) -> None:
         """Back home: into the labour force (unemployed) if active and of working age."""
         month = self.model.month
-        age = month - self.birth
-        working = self.active and WORK_AGE_MONTHS <= age < RETIRE_AGE_MONTHS
+        age, ages = month - self.birth, self.model.ages
+        working = self.active and ages.work <= age < ages.pension[self.sex]
         self.become(UNEMPLOYED if working else INACTIVE, month)
         self.dest, self.gang, self.recruiter, self.debt = -1, -1, -1, 0.0
         self.model.abroad.discard(self)
@@ -285,7 +286,8 @@ class ReferenceModel(MigrationModel):
     def __init__(self, scenario: Scenario, seed: int | None = None):
         super().__init__(scenario, seed)
         sc = self.params
-        self.fertility = fertility_by_age(sc.demography)
+        self.ages = LabourAges(sc.economy)
+        self.fertility = fertility_by_age(sc, 1)
         self.deportation_rate = np.array([d.deportation_rate for d in sc.destinations.values()])
         self.abroad = AgentSet([], random=self.random)  # persons abroad or in transit
         self._persons_from(self.pop)
@@ -312,6 +314,14 @@ class ReferenceModel(MigrationModel):
         u = np.array([self.random.random()])
         return int(self.life.draw_death_month(np.array([person.birth]), np.array([person.sex]), self.month, u)[0])
 
+    def _redraw_lifetimes(self) -> None:
+        """The life table changed: every person's month of death is drawn again, given their age."""
+        persons = list(self.persons)
+        u = np.array([self.random.random() for _ in persons])
+        birth, sex = np.array([p.birth for p in persons]), np.array([p.sex for p in persons])
+        for person, death in zip(persons, self.life.draw_death_month(birth, sex, self.month, u).tolist()):
+            person.death = death
+
     # -- the month ----------------------------------------------------------------------------------
     def step(self) -> None:
         ctx, c = self._start_month()  # 1
@@ -325,7 +335,10 @@ class ReferenceModel(MigrationModel):
         self._actors_step(ctx)  # 7-8
         for person in self._abroad_with(ABROAD_LEGAL, ABROAD_IRREGULAR):  # 9
             c["returns"] += person.returns_home()
-        self.persons.do("end_month")  # 10
+        self.fertility = fertility_by_age(self.params, self.month)  # 10
+        if self.life.changes(self.month):
+            self._redraw_lifetimes()
+        self.persons.do("end_month")
         self.emigrants_by_region = c["_emigrants_by_region"]
         self.pop = self._census_view()
         self.rows.append(record(self, c))  # 11
@@ -416,6 +429,7 @@ class ReferenceModel(MigrationModel):
         counts["_emigrants_tertiary"] += person.edu == 2
         counts["_emigrants_female"] += person.sex == FEMALE
         counts["_emigrants_by_region"][person.region] += 1
+        self.profiles.add_person(person.sex, self.month - person.birth, person.edu, flow)
 
     # -- 5-6: transit and exploitation -------------------------------------------------------------
     def _transit(self, ctx, counts: dict) -> None:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from .model import MigrationModel
-from .outputs import columns
+from .outputs import PROFILE_COLUMNS, columns
 from .provenance import provenance
 from .scenario import Scenario, load_scenario, validate
 
@@ -65,7 +65,7 @@ def run(
 
     ``engine`` is ``"vectorised"`` (persons as arrays) or ``"reference"`` (one Mesa agent per person,
     ``sim.reference``). ``df.attrs["provenance"]`` holds the resolved scenario, seed, versions, commit
-    and wall time.
+    and wall time; ``profiles(df)`` the emigrants of the run by channel, sex, age band and education.
     """
     sc = resolve(scenario, overrides, months=months, scale=scale, seed=seed)
     t0 = time.perf_counter()
@@ -79,11 +79,18 @@ def run(
     df.attrs["provenance"] = provenance(
         sc, sc.seed, wall_seconds=round(time.perf_counter() - t0, 3), person_agents=agents, engine=engine
     )
+    df.attrs["profiles"] = model.profiles.table()  # plain columns, so that the attributes compare and pickle
     return df
 
 
+def profiles(df: pd.DataFrame) -> pd.DataFrame:
+    """The emigrants of the run ``df`` (a result of ``run``) by channel, sex, age band and education, in
+    real persons, counted at departure (the table of ``profiles.csv``; columns ``sim.outputs.PROFILE_COLUMNS``)."""
+    return pd.DataFrame(df.attrs["profiles"], columns=[c.name for c in PROFILE_COLUMNS])
+
+
 def write_results(df: pd.DataFrame, out_dir: str | Path, plots: bool = True) -> Path:
-    """Write ``timeseries.csv``, ``manifest.json`` and the plots into ``out_dir``, all or nothing.
+    """Write ``timeseries.csv``, ``profiles.csv``, ``manifest.json`` and the plots into ``out_dir``, all or nothing.
 
     Files are written into a temporary folder beside ``out_dir`` and moved in place at the end, so an
     interrupted or failed write leaves the previous results as they were.
@@ -93,6 +100,8 @@ def write_results(df: pd.DataFrame, out_dir: str | Path, plots: bool = True) -> 
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         df.to_csv(tmp / "timeseries.csv", index=False)
+        if "profiles" in df.attrs:
+            profiles(df).to_csv(tmp / "profiles.csv", index=False)
         (tmp / "manifest.json").write_text(json.dumps(df.attrs.get("provenance", {}), indent=2) + "\n")
         if plots:
             from .plots import run_plots

@@ -120,6 +120,12 @@ class PopulationParams(Block):
     trait_concentration: float = P(
         4.0, "a+b of a Beta law", 0.5, 1000, "concentration of awareness and risk tolerance around their means"
     )
+    initial_unemployment_months: float = P(
+        24.0, "months", 0, 240, "the unemployed at the start have been so for up to this long (uniformly)"
+    )
+    initial_abroad_months: float = P(
+        60.0, "months", 0, 600, "migrants abroad at the start have been there for up to this long (uniformly)"
+    )
 
 
 class RegionParams(Block):
@@ -129,17 +135,27 @@ class RegionParams(Block):
 
 
 class EconomyParams(Block):
-    unemployment: PathOf(0, 0.9) = T(
-        [[2000.5, 0.124], [2001.5, 0.117], [2002.5, 0.103], [2003.5, 0.097], [2004.5, 0.092], [2005.5, 0.078],
-         [2006.5, 0.074], [2007.5, 0.069], [2008.5, 0.069], [2009.5, 0.096], [2010.5, 0.088]],
-        "share of labour force",
-        0,
-        0.9,
-        "national unemployment rate (ILO definition) that the home labour market follows (held after 2010)",
+    labour_demand: PathOf(0.05, 1) = T(
+        [[2000.5, 0.876], [2001.5, 0.883], [2002.5, 0.897], [2003.5, 0.903], [2004.5, 0.908], [2005.5, 0.922],
+         [2006.5, 0.926], [2007.5, 0.931], [2008.5, 0.931], [2009.5, 0.904], [2010.5, 0.912]],
+        "share of the labour force at the start",
+        0.05,
+        1,
+        "jobs at home as a share of the labour force at the start (1 - the ILO unemployment rate of the year; "
+        "held after 2010); unemployment is 1 - jobs / the labour force of the month",
         "UKRSTAT",
     )
+    frictional_unemployment: float = P(
+        0.02, "share of labour force", 0, 0.3, "lowest unemployment rate however many jobs there are (frictional)"
+    )
+    work_age: int = P(15, "years", 10, 20, "age from which a person may be in the labour force", "ILOLFS")
+    youth_age: int = P(25, "years", 16, 35, "age below which a worker counts as young (15-24)", "ILOLFS")
+    pension_age_male: int = P(60, "years", 40, 80, "age at which men leave the labour force (pension age)", "UKRPENSION")
+    pension_age_female: int = P(
+        55, "years", 40, 80, "age at which women leave the labour force (pension age)", "UKRPENSION"
+    )
     youth_unemployment_ratio: float = P(
-        2.2, "ratio", 1, 5, "unemployment rate at ages 15-24 relative to the national rate", "ILOYU"
+        2.2, "ratio", 1, 5, "unemployment rate of the young (below youth_age) relative to that of older workers", "ILOYU"
     )
     job_finding_rate: float = P(0.07, "1/month", 0.005, 0.9, "monthly probability that an unemployed person finds a job")
     tertiary_job_finding: float = P(1.5, "ratio", 0.2, 5, "job finding of the tertiary educated relative to others")
@@ -212,17 +228,57 @@ class MarketParams(Block):
 
 
 class DemographyParams(Block):
-    life_expectancy_male: float = P(
-        61.6, "years", 30, 95, "male life expectancy at birth (life table is held fixed)", "CIA"
+    life_expectancy_male: PathOf(30, 95) = T(
+        [[2005.5, 61.6], [2007.5, 61.6], [2016.5, 66.3], [2019.5, 66.9]],
+        "years",
+        30,
+        95,
+        "male life expectancy at birth; the life table of a calendar year is that of the path's value in its "
+        "middle (held before 2005, after 2019)",
+        "UKRSTATLE",
     )
-    life_expectancy_female: float = P(72.4, "years", 30, 95, "female life expectancy at birth", "CIA")
+    life_expectancy_female: PathOf(30, 95) = T(
+        [[2005.5, 72.4], [2007.5, 72.4], [2016.5, 76.1], [2019.5, 77.0]],
+        "years",
+        30,
+        95,
+        "female life expectancy at birth (as the male path)",
+        "UKRSTATLE",
+    )
     infant_mortality: float = P(0.012, "per live birth", 0, 0.2, "probability of dying in the first year")
     background_mortality: float = P(0.0006, "1/year", 0, 0.05, "age-independent (Makeham) mortality")
     gompertz_slope: float = P(0.085, "1/year", 0.03, 0.15, "rate at which adult mortality rises with age")
-    tfr: float = P(1.15, "children per woman", 0.5, 8, "total fertility rate of women living at home", "UKRSTAT2003")
+    max_age: int = P(110, "years", 90, 130, "age by which everyone has died (the end of the life table)")
+    tfr: PathOf(0.5, 8) = T(
+        [[2001.5, 1.080], [2003.5, 1.147], [2005.5, 1.211], [2007.5, 1.317], [2009.5, 1.453], [2011.5, 1.459],
+         [2012.5, 1.531], [2015.5, 1.506], [2017.5, 1.374], [2019.5, 1.228]],
+        "children per woman",
+        0.5,
+        8,
+        "total fertility rate of women living at home (the month's value scales the schedule by age)",
+        "UKRSTATTFR",
+    )
     mean_age_at_birth: float = P(25.6, "years", 18, 40, "mean age of mothers at birth", "UKRSTAT2003")
     sd_age_at_birth: float = P(5.4, "years", 2, 10, "spread of mothers' ages at birth", "UKRSTAT2003")
+    fertility_min_age: int = P(15, "years", 10, 20, "youngest age at which a woman may give birth", "UKRSTAT2003")
+    fertility_max_age: int = P(49, "years", 40, 60, "oldest age at which a woman may give birth", "UKRSTAT2003")
     male_birth_share: float = P(0.513, "share", 0.4, 0.6, "share of boys among births")
+
+
+class OutputParams(Block):
+    working_age: int = P(
+        15, "years", 0, 30, "youngest age of the working-age population in the demographic outputs", "UNAGES"
+    )
+    old_age: int = P(
+        65, "years", 40, 100, "youngest age of the old-age population in the demographic outputs", "UNAGES"
+    )
+    profile_age_bands: list[Annotated[int, Field(ge=0, le=120)]] = Field(
+        [15, 25, 35, 45, 65],
+        min_length=1,
+        max_length=20,
+        description="lower ages of the age bands of profiles.csv (a first band below them, the last open-ended)",
+        json_schema_extra={"unit": "years", "source": "assumption", "range": [0, 120]},
+    )
 
 
 class MigrationParams(Block):
@@ -231,19 +287,26 @@ class MigrationParams(Block):
         description="false: nobody leaves (the no-emigration counterfactual)",
         json_schema_extra={"unit": "switch", "source": "assumption", "range": ["false", "true"]},
     )
-    min_age: int = P(18, "years", 15, 60, "youngest age at which a person considers work abroad")
+    min_age: int = P(
+        20, "years", 15, 60, "youngest age at which a person considers work abroad (87% of migrants are 20-49)", "ETF2009"
+    )
     max_age: int = P(59, "years", 20, 80, "oldest age at which a person considers work abroad")
-    intercept: float = P(-5.8, "logit", -20, 5, "log-odds of looking for work abroad in a month, reference person")
+    intercept: float = P(-5.45, "logit", -20, 5, "log-odds of looking for work abroad in a month, reference person")
     wage_gain: float = P(
         0.6, "logit per log wage ratio", 0, 5, "effect of the log wage ratio abroad/home on looking abroad", "CLEMENS2020"
     )
     unemployed: float = P(1.0, "logit", -5, 5, "effect of being unemployed")
     unemployment_years: float = P(0.3, "logit per year", -2, 3, "effect of each year of unemployment (desperation)")
     desperation_cap_years: float = P(5.0, "years", 0, 50, "years of unemployment beyond which desperation grows no more")
-    age_decade: float = P(-0.5, "logit per decade", -3, 3, "effect of each decade of age above 30")
-    female: float = P(-0.2, "logit", -3, 3, "effect of being a woman")
+    age_decade: float = P(
+        -0.4, "logit per decade", -3, 3, "effect of each decade of age above reference_age (87% of migrants 20-49)", "ETF2009"
+    )
+    reference_age: float = P(30.0, "years", 15, 60, "age of the reference person of the logit")
+    female: float = P(-1.25, "logit", -3, 3, "effect of being a woman (a third of labour migrants are women)", "ILO2013")
     secondary: float = P(0.4, "logit", -3, 3, "effect of secondary education (against primary)")
-    tertiary: float = P(1.4, "logit", -3, 3, "effect of tertiary education (against primary)")
+    tertiary: float = P(
+        2.2, "logit", -3, 3, "effect of tertiary education against primary (about 40% of emigrants tertiary)", "WB2019"
+    )
     ties: float = P(1.2, "logit", 0, 5, "effect of having close ties abroad", "BDO2011")
     risk_tolerance: float = P(0.5, "logit per unit", -5, 5, "effect of risk tolerance on looking abroad")
     self_departure_with_ties: float = P(
@@ -479,7 +542,14 @@ class DemandReduction(InterventionBase):
 
 class EconomicShock(InterventionBase):
     kind: Literal["economic_shock"]
-    strength: float = P(0.05, "share of labour force", -0.5, 0.5, "change of the unemployment rate (negative: recovery)")
+    strength: float = P(
+        0.05,
+        "share of labour force",
+        -0.5,
+        0.5,
+        "change of the unemployment rate (negative: recovery), made by removing as many jobs as this share of the "
+        "regions' labour force at the start",
+    )
     wage_change: float = P(0.0, "ratio", -0.9, 5, "relative change of home wages")
     regions: list[str] = Field(default_factory=list, description="regions (empty: all)")
 
@@ -576,6 +646,7 @@ class Scenario(Block):
     )
     market: MarketParams = MarketParams()
     demography: DemographyParams = DemographyParams()
+    outputs: OutputParams = OutputParams()
     migration: MigrationParams = MigrationParams()
     recruitment: RecruitmentParams = RecruitmentParams()
     transit: TransitParams = TransitParams()
@@ -758,6 +829,10 @@ def _semantic_problems(sc: Scenario, file: Path | str) -> list[str]:
         out.append(f"{file}: population.age_shares: at least one share must be positive")
     if sc.population.secondary_share + sc.population.tertiary_share > 1:
         out.append(f"{file}: population.tertiary_share: secondary and tertiary shares add up to more than 1")
+    if sc.demography.fertility_min_age > sc.demography.fertility_max_age:
+        out.append(f"{file}: demography.fertility_max_age: must not be below demography.fertility_min_age")
+    if sorted(set(sc.outputs.profile_age_bands)) != list(sc.outputs.profile_age_bands):
+        out.append(f"{file}: outputs.profile_age_bands: ages must be increasing")
     if sc.migration.min_age >= sc.migration.max_age:
         out.append(f"{file}: migration.max_age: must be above migration.min_age")
     if sc.exploitation.debt_min > sc.exploitation.debt_max:

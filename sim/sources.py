@@ -57,6 +57,17 @@ SOURCES: dict[str, str] = {
     "abroad 99,300 (1999), 394,500 (2005); 87% aged 20-49",
     "ILO2013": "ILO, Labour Migration Survey of Ukraine 2012 (press release 31 May 2013): 1.2 million labour "
     "migrants, 48.5% short-term, two-thirds men, 43.2% in Russia",
+    "UKRSTATTFR": "State Statistics Service of Ukraine, total fertility rate: 1.08 (2001, the lowest), 1.147 (2003), "
+    "1.211 (2005), 1.317 (2007), 1.453 (2009), 1.459 (2011), 1.531 (2012), 1.506 (2015), 1.374 (2017), 1.228 (2019)",
+    "UKRSTATLE": "State Statistics Service of Ukraine, life expectancy at birth: about 67-68 years for both sexes "
+    "from 1996 to 2007, rising from 2008; men 66.3 and women 76.1 (2016), men 66.92 and women 76.98 (2019); "
+    "with the CIA's 2005 estimate (men 61.6, women 72.4) for the years before 2008",
+    "UKRPENSION": "Law of Ukraine 'On Pension Provision' (1991): old-age pension at 60 for men and 55 for women "
+    "(the women's age rose gradually to 60 from 2011)",
+    "ILOLFS": "ILO, Resolution concerning statistics of the economically active population (13th ICLS, 1982) and "
+    "labour force survey practice: labour force measured from age 15; youth are persons aged 15-24",
+    "UNAGES": "UN DESA, World Population Prospects: working-age population 15-64, old-age dependency ratio as "
+    "persons 65+ per person 15-64 (a statistical convention)",
     "TIP": "US Department of State: Moldova 103 persons convicted of trafficking in 2007 (embassy reporting); "
     "Ukraine 37 convictions in the first half of 2009",
 }

@@ -54,6 +54,11 @@ CASES = {
         "interventions.x.destinations: unknown destination 'mars'",
     ),
     "missing extends": ('extends = "nothere.toml"\n', "extends: file 'nothere.toml' not found"),
+    "time path value out of range": (BASE + "[demography]\ntfr = [[2001, 20]]\n", "demography.tfr.0.1: Input should be less than or equal to 8"),
+    "time path years out of order": (
+        BASE + "[economy]\nlabour_demand = [[2010, 0.9], [2005, 0.9]]\n", "economy.labour_demand: Value error, years must be in ascending order"
+    ),
+    "age bands out of order": (BASE + "[outputs]\nprofile_age_bands = [15, 45, 25]\n", "outputs.profile_age_bands: ages must be increasing"),
     "region shares that do not add up": (BASE + "[regions.capital]\nshare = 0.5\n", "regions: shares must add up to 1"),
 }
 

@@ -10,6 +10,10 @@ the runs pair by seed.
 Outputs compared, one number per run: cumulative emigrants by channel (legal, irregular, trafficked),
 births, deaths at home and returns, and victims in exploitation (sexual and labour) at the end.
 
+The profiles of who left (``profiles.csv``) dock too: the shares of women, of the young (15-24) and of
+the tertiary educated among all emigrants of a run must not differ by a paired t-test (p > 0.01 / 3)
+and their means by more than 3 points.
+
 Test. For each output, the engines dock when (1) a two-sided paired t-test of equal means does not
 reject at alpha 0.01 with Bonferroni's correction over the seven outputs (p > 0.0014), and (2) their
 means differ by at most 10%. The same test must tell a deliberately changed model from the reference
@@ -58,7 +62,14 @@ def outputs(engine: str, changes: tuple = ()) -> pd.DataFrame:
         )  # fmt: skip
         s = sim.summarise(df)
         s["victims"] = s["victims_sexual"] + s["victims_labour"]
-        rows.append({name: s[name] for name in OUTPUTS})
+        p = sim.profiles(df)
+        left = p["persons"].sum()
+        shares = {
+            "women": p.loc[p["sex"] == "female", "persons"].sum() / left,
+            "aged 15-24": p.loc[p["age_band"] == "15-24", "persons"].sum() / left,
+            "tertiary": p.loc[p["education"] == "tertiary", "persons"].sum() / left,
+        }
+        rows.append({**{name: s[name] for name in OUTPUTS}, **shares})
     return pd.DataFrame(rows)
 
 
@@ -89,7 +100,7 @@ def test_reference_engine_is_reproducible():
 def test_outputs_are_not_degenerate():
     """Every compared output occurs in both engines and varies between seeds."""
     for engine in ("vectorised", "reference"):
-        df = outputs(engine)
+        df = outputs(engine)[list(OUTPUTS)]
         assert (df > 0).all().all(), df
         assert (df.std() > 0).all(), df
 
@@ -99,9 +110,23 @@ def test_engines_dock():
     assert not failures, "\n".join(failures)
 
 
+PROFILE_SHARES = ("women", "aged 15-24", "tertiary")
+PROFILE_TOLERANCE = 0.03
+
+
+def test_profiles_of_the_emigrants_dock():
+    a, b = outputs("vectorised"), outputs("reference")
+    for name in PROFILE_SHARES:
+        p = stats.ttest_rel(a[name], b[name]).pvalue
+        gap = abs(a[name].mean() - b[name].mean())
+        assert p > ALPHA / len(PROFILE_SHARES) and gap <= PROFILE_TOLERANCE, f"{name}: {a[name].mean():.3f} / {b[name].mean():.3f}, p={p:.2g}"
+
+
+INTERCEPT = sim.Scenario.model_fields["migration"].default.intercept
+TFR = tuple((year, 1.15 * tfr) for year, tfr in sim.Scenario.model_fields["demography"].default.tfr)
 CHANGES = {
-    "odds of looking abroad doubled": ((("migration.intercept", -6.0 + np.log(2.0)),), "emigrants_irregular"),
-    "fertility 15% higher": ((("demography.tfr", 1.15 * 1.15),), "births"),
+    "odds of looking abroad doubled": ((("migration.intercept", INTERCEPT + np.log(2.0)),), "emigrants_irregular"),
+    "fertility 15% higher": ((("demography.tfr", TFR),), "births"),
     "victims released three times as often": ((("exploitation.release_rate", 3 * 0.015),), "trafficked"),
 }
 

@@ -40,7 +40,7 @@ def comparison(tmp_path_factory):
     copy = tmp_path_factory.mktemp("scenarios") / "baseline_again.toml"
     copy.write_text(f'extends = "{BASELINE}"\nname = "baseline_again"\n')
     alternatives = [SCENARIOS / "peacekeeper_ban.toml", SCENARIOS / "no_emigration.toml", copy]
-    return compare(BASELINE, alternatives, reps=4, months=72, overrides={"population.size": SMALL["population.size"]},
+    return compare(BASELINE, alternatives, reps=6, months=72, overrides={"population.size": SMALL["population.size"]},
                    scale=SMALL["scale"], workers=1)  # fmt: skip
 
 

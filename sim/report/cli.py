@@ -7,7 +7,6 @@ beside the brief (as ``sim compare`` writes them), so ``--from`` can rebuild it 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
