@@ -13,8 +13,11 @@ demand, troops times patronage and demand-side measures. The price that clears t
 ``price_adjustment`` of the way (in logs) from last month's towards it. A glut lowers the price, a
 shortage raises it, and a demand-side measure lowers it at the same supply.
 
-Supply decisions. Gangs are price takers. A victim brought to destination ``d`` for exploitation of
-type ``t`` is worth, at the month's prices and risks,
+Supply decisions. Gangs are price takers. They plan on the price expected once the victims already on
+their way have arrived (the clearing price of the victims held and in transit, adjusted the same way),
+so that a wave of recruits lowers the price gangs plan on before it reaches the market. A victim
+brought to destination ``d`` for exploitation of type ``t`` is worth, at the expected price and the
+month's risks,
 
     value = (1 - p_stop) (price - upkeep) / (1 - (1 - h)(1 - r))
 
@@ -47,6 +50,7 @@ class Market:
         self.transport = np.array([d.transport_cost for d in sc.destinations.values()])
         self.enforcement = np.array([d.enforcement for d in sc.destinations.values()])
         self.price: np.ndarray | None = None  # set by the first ``update``
+        self.expected: np.ndarray | None = None  # the price gangs plan on
         self.margin = np.zeros((len(sc.destinations), 2))
         self.value = np.zeros_like(self.margin)
         self.penalty = 0.0
@@ -83,18 +87,14 @@ class Market:
     def update(self, model, ctx) -> None:
         """This month's prices (from last month's victims held) and expected margins."""
         sc, mp, pp, ep = self.sc, self.sc.market, self.sc.police, self.sc.exploitation
-        target = self.clearing_price(model.victims_exploited, ctx)
-        if self.price is None:
-            self.price = target
-        else:
-            lam = mp.price_adjustment
-            with np.errstate(divide="ignore"):
-                self.price = np.exp((1 - lam) * np.log(np.maximum(self.price, 1e-9)) + lam * np.log(np.maximum(target, 1e-9)))
+        self.price = self._adjust(self.price, self.clearing_price(model.victims_exploited, ctx))
+        arriving = model.victims_exploited + model.victims_in_transit
+        self.expected = self._adjust(self.expected, self.clearing_price(arriving, ctx))
         self.raid = self.raid_hazard(model, ctx)
         self.p_stop = self.stop_probability(model, ctx)
         hazard = ep.excess_mortality + self.raid + ep.escape_rate + ep.release_rate  # [destination]
         months = 1.0 / (1.0 - (1.0 - np.minimum(1.0, hazard)) * (1.0 - mp.discount_rate))
-        self.value = (1 - self.p_stop) * (self.price - self.upkeep) * months[:, None]
+        self.value = (1 - self.p_stop) * (self.expected - self.upkeep) * months[:, None]
         # arrests a victim brings: stopped at the border, or freed by a raid before leaving otherwise
         p_rescue = (1 - self.p_stop) * np.where(hazard > 0, self.raid / np.maximum(hazard, 1e-12), 0.0)
         pen_border = self.penalty_per_arrest(ctx, model.border)
@@ -102,6 +102,13 @@ class Market:
         self.penalty = pp.arrests_per_rescue * (self.p_stop * pen_border + p_rescue * pen_dest)  # [destination]
         cost = sc.recruitment.fee_per_recruit + self.transport + self.penalty
         self.margin = self.value - cost[:, None]
+
+    def _adjust(self, last: np.ndarray | None, target: np.ndarray) -> np.ndarray:
+        """Move ``last`` a share ``price_adjustment`` of the way towards ``target``, in logs."""
+        if last is None:
+            return target
+        lam = self.sc.market.price_adjustment
+        return np.exp((1 - lam) * np.log(np.maximum(last, 1e-9)) + lam * np.log(np.maximum(target, 1e-9)))
 
     def best_margin(self, routes=None) -> float:
         """The highest margin over the destinations ``routes`` (all when None) and both types."""

@@ -11,7 +11,7 @@ import numpy as np
 
 from .economy import LABOUR, SEXUAL
 from .outputs import CHANNELS, EDUCATIONS, NAMES, PROFILE_COLUMNS, SEXES, age_band_labels, per_destination_row
-from .population import Population, Status
+from .population import SEXUAL_BOUND, Population, Status
 
 _HOME_MAX = np.uint8(Status.INACTIVE)
 _EMP = np.uint8(Status.EMPLOYED)
@@ -91,14 +91,20 @@ def census(model) -> dict:
     )  # fmt: skip
     model.labour_counts = labour
     model.residents_by_region = residents
-    # victims in exploitation by destination and type, in real persons: what the markets clear
+    # victims in exploitation (what the markets clear) and on their way, by destination and type, in real persons
     ids = pop.abroad_ids
     st = pop.status[ids]
+    n_dest = len(sc.destinations)
+
+    def by_market(v: np.ndarray, sexual: np.ndarray) -> np.ndarray:
+        cell = pop.dest[v].astype(np.int64) * 2 + np.where(sexual, SEXUAL, LABOUR)
+        return (np.bincount(cell, minlength=2 * n_dest).reshape(n_dest, 2) * sc.scale).astype(np.float64)
+
     v = ids[(st == Status.SEXUAL) | (st == Status.LABOUR)]
     vs = pop.status[v]
-    cell = pop.dest[v].astype(np.int64) * 2 + np.where(vs == Status.SEXUAL, SEXUAL, LABOUR)
-    n_dest = len(sc.destinations)
-    model.victims_exploited = (np.bincount(cell, minlength=2 * n_dest).reshape(n_dest, 2) * sc.scale).astype(np.float64)
+    model.victims_exploited = by_market(v, vs == Status.SEXUAL)
+    moving = ids[st == Status.TRANSIT]
+    model.victims_in_transit = by_market(moving, (pop.flags[moving] & SEXUAL_BOUND) > 0)
     exploited = v[vs == Status.SEXUAL]
     troops = model.ctx.troops
     peacekeeping = int((troops[pop.dest[exploited]] > 0).sum())

@@ -213,7 +213,7 @@ class MarketParams(Block):
     )
     elasticity_labour: float = P(1.5, "ratio", 0.2, 5, "price elasticity of demand for forced labour (absolute value)")
     price_adjustment: float = P(
-        0.15, "1/month", 0.01, 1, "share of the gap between last month's price and the clearing price closed in a month"
+        0.5, "1/month", 0.01, 1, "share of the gap between last month's price and the clearing price closed in a month"
     )
     price_min_ratio: float = P(0.05, "ratio", 0.001, 1, "lowest price relative to the reference price (a glut)")
     price_max_ratio: float = P(4.0, "ratio", 1, 100, "highest price relative to the reference price (a thin market)")
@@ -392,7 +392,7 @@ class ExploitationParams(Block):
 
 class GangParams(Block):
     per_million: float = P(5.0, "gangs per million", 0, 1000, "organised-crime groups at the start")
-    members: int = P(12, "persons", 1, 10_000, "members of a gang at its start")
+    members: int = P(25, "persons", 1, 10_000, "members of a gang at its start")
     capital: float = P(60_000.0, "USD", 0, 1e9, "capital of a gang at its start")
     member_cost: float = P(800.0, "USD/month", 0, 1e6, "monthly upkeep per member")
     recruiter_wage: float = P(1500.0, "USD/month", 0, 1e6, "what a gang pays each of its recruiters a month, besides fees")
@@ -408,9 +408,10 @@ class GangParams(Block):
         5_000.0, "USD/month", 0, 1e9, "revenue from other contraband (drugs, arms) per route served"
     )
     hire_rate: float = P(
-        0.05, "1/month", 0, 1, "recruiters hired a month per recruiter (at least one) while one more recruiter pays"
+        0.1, "1/month", 0, 1,
+        "most recruiters hired a month per recruiter (at least one), when one more would bring twice his wage",
     )
-    fire_rate: float = P(0.05, "1/month", 0, 1, "recruiters let go a month per recruiter while the last one loses money")
+    fire_rate: float = P(0.1, "1/month", 0, 1, "most recruiters let go a month per recruiter, when one more would bring nothing")
     yield_memory: float = P(
         0.1, "share", 0.01, 1, "weight of this month in the gangs' running estimate of recruits per recruiter"
     )
@@ -421,7 +422,7 @@ class GangParams(Block):
     recruiter_attrition: float = P(0.03, "1/month", 0, 1, "monthly probability a gang's recruiter quits")
     recruit_members_per_recruiter: float = P(0.5, "persons", 0, 10, "new members a gang adds per hired recruiter")
     entry_per_million: float = P(
-        0.05, "gangs/month per million", 0, 100, "new gangs a month per million residents while entry is expected to pay"
+        0.1, "gangs/month per million", 0, 100, "new gangs a month per million residents while entry is expected to pay"
     )
     initial_recruiters: int = P(2, "recruiters", 1, 100, "recruiters a gang hires when it forms")
     initial_yield: float = P(0.5, "persons/month", 0, 100, "recruits a month per gang recruiter that gangs expect at the start")

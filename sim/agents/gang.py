@@ -7,8 +7,9 @@ and the bribes it chose; and decides, by expected profit:
 - recruiters: one more recruiter is expected to bring the recruits a month that gangs' recruiters
   bring on average (a running estimate over all gangs, ``Model.recruiter_yield``) times the best margin
   (``sim.market``) on the gang's routes; while that exceeds a recruiter's wage and its capital covers
-  ``reserve_months`` of costs it hires (``hire_rate`` per recruiter a month), while it falls short it
-  lets recruiters go;
+  ``reserve_months`` of costs it hires, while it falls short it lets recruiters go, the faster the
+  further the value is from the wage (at most ``hire_rate`` and ``fire_rate`` per recruiter a month,
+  reached when the gap is a whole wage);
 - routes: now and then (``route_review_rate``) it replaces its least profitable destination by the most
   profitable one it does not serve, when that is better (displacement);
 - bribes: from each police unit that threatens it, it buys the protection that maximises the expected
@@ -85,13 +86,14 @@ class Gang(mesa.Agent):
         """Hire while one more recruiter is expected to pay, let go while the last one loses money."""
         model, gp = self.model, self.model.params.gangs
         gain = model.recruiter_yield * max(0.0, model.market.best_margin(self.routes)) - gp.recruiter_wage
+        pull = min(1.0, abs(gain) / gp.recruiter_wage)  # how far one more recruiter is from paying his wage
         paid = [r for r in self.recruiters if r.kind == DECEPTIVE]
         if gain > 0 and self.capital > gp.reserve_months * costs:
-            hires = int(actor_poisson(model.keys, "gangs.hires", ctx.month, self.gid, gp.hire_rate * max(1, len(paid)))[0])
-            for _ in range(hires):
+            lam = gp.hire_rate * pull * max(1, len(paid))
+            for _ in range(int(actor_poisson(model.keys, "gangs.hires", ctx.month, self.gid, lam)[0])):
                 self.hire(ctx.month)
         elif gain < 0 and paid:
-            fired = int(actor_binomial(model.keys, "gangs.fires", ctx.month, self.gid, len(paid), gp.fire_rate)[0])
+            fired = int(actor_binomial(model.keys, "gangs.fires", ctx.month, self.gid, len(paid), gp.fire_rate * pull)[0])
             for r in paid[len(paid) - fired:]:
                 r.leave()
 
