@@ -352,7 +352,9 @@ class RecruitmentParams(Block):
         0.85, "share", 0, 1, "share of deceived women destined for sexual exploitation", "IOMMD2006"
     )
     sexual_share_men: float = P(0.02, "share", 0, 1, "share of deceived men destined for sexual exploitation")
-    fee_per_recruit: float = P(1500.0, "USD/person", 0, 100_000, "what a gang pays its recruiter per delivered person")
+    fee_per_recruit: float = P(
+        1500.0, "USD/person", 0, 100_000, "what a gang pays its recruiter per delivered person", "KARA2009"
+    )
     exposure_per_recruit: float = P(0.05, "1/person", 0, 1, "rise in a recruiter's exposure to police per recruit")
     informal_from_returned_victims: float = P(
         0.03, "recruiters/person", 0, 1,
@@ -462,7 +464,7 @@ class PoliceParams(Block):
     )
     arrest_share: float = P(0.3, "share", 0, 1, "share of a gang's free members arrested when it is uncovered")
     court_delay: int = P(12, "months", 0, 120, "months from arrest to verdict")
-    sentence_years: float = P(6.0, "years", 0, 30, "prison sentence of a convicted trafficker")
+    sentence_years: float = P(6.0, "years", 0, 30, "prison sentence of a convicted trafficker", "CODES")
     rejoin_share: float = P(0.5, "share", 0, 1, "share of members back from prison or acquitted who rejoin their gang")
     prosecution_rate: float = P(0.7, "share", 0, 1, "share of arrests that lead to prosecution")
     conviction_rate: float = P(0.5, "share", 0, 1, "share of prosecutions that end in conviction under the law")

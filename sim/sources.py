@@ -70,4 +70,11 @@ SOURCES: dict[str, str] = {
     "persons 65+ per person 15-64 (a statistical convention)",
     "TIP": "US Department of State: Moldova 103 persons convicted of trafficking in 2007 (embassy reporting); "
     "Ukraine 37 convictions in the first half of 2009",
+    "CODES": "Criminal codes: Ukraine Art. 149 part 1 (2001), 3 to 8 years; Moldova Art. 165 part 1 (2002), 7 to 15 "
+    "years (5 to 12 from 2009); Romania Law 678/2001, 3 to 13 years (US TIP report 2007); Bulgaria Art. 159a (2002), "
+    "1 to 8 years",
+    "KARA2009": "Kara, Sex Trafficking: Inside the Business of Modern Slavery (Columbia University Press, 2009): "
+    "purchase price of a victim between traffickers about US$1,895 on world average, US$4,800 in Western Europe",
+    "CHALFIN2017": "Chalfin & McCrary, 'Criminal Deterrence: A Review of the Literature', Journal of Economic "
+    "Literature 55(1), 2017: crime responds to the certainty of punishment far more than to its severity",
 }
