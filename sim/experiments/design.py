@@ -247,7 +247,7 @@ def load_experiment(path: str | Path, *, months: int | None = None, reps: int | 
     path = Path(path)
     f = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a byte-order mark is not an error
     except FileNotFoundError:
         raise ExperimentError([f"{f}: file not found"]) from None
     except (OSError, UnicodeDecodeError) as e:
@@ -328,13 +328,15 @@ def _load_base(spec: ExperimentFile, f: str, base_path: Path, problems: list[str
         problems.append(f"{f}: base: scenario file '{spec.base}' not found (looked in {Path(f).parent})")
         return None
     try:
-        return load_scenario(base_path, over)
+        return load_scenario(base_path, over, _labels(spec, f))
     except ScenarioError as e:
-        for line in e.problems:
-            src, _, rest = line.partition(": ")
-            key = rest.split(": ", 1)[0]
-            problems.append(f"{f}: fixed.{key}: {rest.removeprefix(key + ': ')}" if src == "override" and key in over else line)
+        problems.extend(e.problems)
         return None
+
+
+def _labels(spec: ExperimentFile, f: str) -> dict[str, str]:
+    """What stands for the overrides of the experiment file in messages: ``FILE: fixed.key``."""
+    return {**{k: f"{f}: fixed.{k}" for k in spec.fixed}, "months": f"{f}: months"}
 
 
 def _parameter(spec: ExperimentFile, key: str, data: dict, base_path: Path, f: str, problems: list[str]) -> Parameter:
@@ -364,7 +366,7 @@ def _parameter(spec: ExperimentFile, key: str, data: dict, base_path: Path, f: s
     over = {**spec.fixed, **({"months": spec.months} if spec.months is not None else {})}
     for value in trial:
         try:
-            load_scenario(base_path, {**over, key: value})
+            load_scenario(base_path, {**over, key: value}, _labels(spec, f))
         except ScenarioError as e:
             problems.extend(f"{where}: value {value!r}: {_without_source(line, key)}" for line in e.problems)
     return param
