@@ -37,7 +37,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..outputs import FLOWS, STOCKS
-from ..scenario import Scenario, ScenarioError, load_scenario
+from ..scenario import NAME_PATTERN, PATTERN_TEXT, Scenario, ScenarioError, load_scenario, show
 from .errors import ExperimentError
 from .runs import RunSpec
 
@@ -60,7 +60,9 @@ class ParameterSpec(_Strict):
 
 
 class ExperimentFile(_Strict):
-    name: str | None = Field(None, description="name of the experiment (default: the file name)")
+    name: str | None = Field(
+        None, pattern=NAME_PATTERN, max_length=100, description="name of the experiment and of its results folder"
+    )
     description: str = ""
     base: str = Field(description="base scenario file, relative to the experiment file")
     design: Literal["grid", "lhs", "sobol", "morris"]
@@ -221,7 +223,9 @@ def _message(err: dict) -> str:
             return "unknown key"
         case "missing":
             return "required value is missing"
-    return f"{err['msg']} (got {err.get('input')!r})"
+        case "string_pattern_mismatch":
+            return f"{PATTERN_TEXT.get(err['ctx']['pattern'], err['msg'])}, got {show(err['input'])}"
+    return f"{err['msg']} (got {show(err.get('input'))})"
 
 
 def _without_source(problem: str, key: str) -> str:
