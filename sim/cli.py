@@ -68,7 +68,7 @@ def compile_notice() -> None:
     """Say on stderr that the first run compiles the model's passes (numba caches them for later runs)."""
     cache = Path(os.environ.get("NUMBA_CACHE_DIR") or Path(__file__).parent / "__pycache__")
     if not any(cache.rglob("*.nbi")):
-        print("compiling the model's passes (first run only, 10 to 30 s)...", file=sys.stderr, flush=True)
+        print("compiling the model's passes (first run only, 10 to 40 s)...", file=sys.stderr, flush=True)
 
 
 def cmd_run(args) -> int:
