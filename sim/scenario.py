@@ -15,7 +15,8 @@ Conventions that keep one scenario valid for a small or a large source country:
   ``"YYYY-MM"`` date.
 
 ``load_scenario`` returns a validated ``Scenario`` or raises ``ScenarioError`` listing every problem
-as ``FILE: dotted.key: what is wrong``.
+as ``FILE: dotted.key: what is wrong``; what runs but may not mean what was intended is a
+``ScenarioWarning``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import copy
 import re
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
@@ -688,7 +690,10 @@ def _bools_for_numbers(data: Any, model: type[BaseModel], prefix: str = ""):
         elif getattr(ann, "__origin__", None) is dict and isinstance(value, dict):
             inner = ann.__args__[1]
             for k, v in value.items():
-                sub = inner if isinstance(inner, type) and issubclass(inner, BaseModel) else kinds.get(getattr(v, "get", {}.get)("kind"))
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    sub = inner
+                else:  # an intervention: its kind says its table
+                    sub = kinds.get(v.get("kind")) if isinstance(v, dict) else None
                 if sub is not None:
                     yield from _bools_for_numbers(v, sub, f"{prefix}{name}.{k}.")
 
@@ -819,8 +824,9 @@ def load_scenario(
 
     The file must be valid on its own, whatever the overrides replace. ``path`` may name a shipped
     scenario without a path (``"baseline"``). Problems are named after the file that set the key; an
-    override's after ``labels[key]`` if given (what set it, say ``"--months"``), else ``override: key``. An intervention that starts after the horizon is a problem in the file, and a
-    ``ScenarioWarning`` when an override shortens the horizon; a horizon past every time path is a warning.
+    override's after ``labels[key]`` if given (what set it, say ``"--months"``), else ``override: key``.
+    An intervention that starts after the horizon is a problem in the file, and a ``ScenarioWarning``
+    when an override shortens the horizon; a horizon past every time path is a warning.
     """
     path = scenario_path(path)
     if not path.exists():
@@ -866,6 +872,4 @@ def _check_horizon(sc: Scenario, origin: dict, path: Path, warn: bool) -> None:
 
 
 def _warn(message: str) -> None:
-    import warnings
-
     warnings.warn(ScenarioWarning(message), stacklevel=3)
