@@ -756,7 +756,8 @@ def _semantic_problems(sc: Scenario) -> list[tuple[str, str]]:
     """Problems no single field shows: (dotted key, message)."""
     out = []
     if abs(sum(r.share for r in sc.regions.values()) - 1) > 1e-6:
-        out.append(("regions", f"shares must add up to 1 (they add up to {sum(r.share for r in sc.regions.values()):.4f})"))
+        total = sum(r.share for r in sc.regions.values())
+        out.append(("regions", f"shares must add up to 1 (they add up to {total:.4f})"))
     if sum(sc.population.age_shares) <= 0:
         out.append(("population.age_shares", "at least one share must be positive"))
     if sc.population.secondary_share + sc.population.tertiary_share > 1:
@@ -765,12 +766,12 @@ def _semantic_problems(sc: Scenario) -> list[tuple[str, str]]:
         out.append(("migration.max_age", "must be above migration.min_age"))
     if sc.exploitation.debt_min > sc.exploitation.debt_max:
         out.append(("exploitation.debt_max", "must not be below exploitation.debt_min"))
-    agents = round(sc.population.size / sc.scale)
+    size, agents = sc.population.size, round(sc.population.size / sc.scale)
     if agents < MIN_PERSON_AGENTS:
         out.append((
             "scale",
-            f"{sc.scale:,.10g} persons per person-agent leaves {agents:,} person-agents for {sc.population.size:,} "
-            f"residents; at least {MIN_PERSON_AGENTS:,} are needed (a scale of {sc.population.size // MIN_PERSON_AGENTS:,} or less)",
+            f"{sc.scale:,.10g} persons per person-agent leaves {agents:,} person-agents for {size:,} residents; "
+            f"at least {MIN_PERSON_AGENTS:,} are needed (a scale of {size // MIN_PERSON_AGENTS:,} or less)",
         ))  # fmt: skip
     for name, iv in sc.interventions.items():
         start = sc.month_index(iv.start_month)
@@ -781,7 +782,8 @@ def _semantic_problems(sc: Scenario) -> list[tuple[str, str]]:
         for field, known in (("regions", sc.regions), ("destinations", sc.destinations)):
             for target in getattr(iv, field, []):
                 if target not in known:
-                    out.append((f"interventions.{name}.{field}", f"unknown {field[:-1]} {target!r} (known: {', '.join(known)})"))
+                    known_names = ", ".join(known)
+                    out.append((f"interventions.{name}.{field}", f"unknown {field[:-1]} {target!r} (known: {known_names})"))
     return out
 
 

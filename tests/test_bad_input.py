@@ -227,7 +227,7 @@ def test_every_command_has_a_bad_input_case():
     from sim.cli import build_parser
 
     sub = next(a for a in build_parser()._actions if a.dest == "command")
-    assert set(sub.choices) == set(BAD_INPUT)
+    assert set(sub.choices) == set(BAD_INPUT), "give each command one bad input in BAD_INPUT"
 
 
 @pytest.mark.parametrize("command", list(BAD_INPUT))
