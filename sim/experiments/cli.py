@@ -116,9 +116,18 @@ def cmd_sweep(args) -> int:
     if exp.design == "grid":
         shown = list(exp.metrics[:SHOWN_METRICS])
         means = runs[runs["status"] == "ok"].groupby(exp.keys, sort=False)[shown].mean()
+        means = _in_percent(means)
         which = "" if len(shown) == len(exp.metrics) else f" ({len(shown)} of {len(exp.metrics)} metrics; runs.csv has all)"
         print(f"mean over replications per design point{which}:\n{means.to_string(float_format=_fmt)}")
     return _report(runs.attrs["sweep"])
+
+
+def _in_percent(table):
+    """Share columns in percent, as ``sim run`` and ``sim compare`` print them (``working_age_share (%)``)."""
+    from ..outputs import BY_NAME
+
+    shares = [c for c in table.columns if BY_NAME[c].unit in ("share", "0-1")]
+    return table.assign(**{c: table[c] * 100 for c in shares}).rename(columns={c: f"{c} (%)" for c in shares})
 
 
 def _heading(command: str, exp) -> str:
