@@ -6,17 +6,20 @@ BIN := $(VENV)/bin
 
 .PHONY: run test setup clean
 
+# setuptools' notice that every editable install gets is a UserWarning: not shown
 $(BIN)/sim: pyproject.toml
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12 or newer is needed (see .python-version)"'
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(BIN)/sim
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 12), "Python 3.12 or newer is needed (see .python-version)"'
+	@echo "setting up $(VENV) with $(PYTHON) and the packages of pyproject.toml (once; a minute or two)"
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@PYTHONWARNINGS=ignore::UserWarning $(BIN)/pip install --quiet -e '.[test]'
+	@touch $(BIN)/sim
 
 setup: $(BIN)/sim
 
 run: setup
 	$(BIN)/sim run scenarios/baseline.toml
+	@echo "the sim command is $(BIN)/sim (or run: source $(BIN)/activate, then sim)"
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -22,11 +22,13 @@ import json
 import resource
 import time
 import tracemalloc
+import warnings
 from pathlib import Path
 from typing import Any
 
 from .population import FIELDS, Population
 from .runner import model_class, resolve
+from .scenario import ScenarioWarning
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 WARM_UP_AGENTS = 2_000
@@ -37,8 +39,11 @@ def bench(agents: int, months: int, scenario: str | Path | None = None, referenc
     engine = "reference" if reference else "vectorised"
     cls = model_class(engine)
     path = BASELINE if scenario is None else scenario
-    cls(resolve(path, {"population.size": WARM_UP_AGENTS}, scale=1, months=1)).run()  # loads compiled passes
-    sc = resolve(path, {"population.size": int(agents)}, scale=1, months=int(months))
+    labels = {"population.size": "--agents", "months": "--months"}
+    sc = resolve(path, {"population.size": int(agents)}, labels, scale=1, months=int(months))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ScenarioWarning)  # the warm-up's one month is not the user's horizon
+        cls(resolve(path, {"population.size": WARM_UP_AGENTS}, scale=1, months=1)).run()  # loads compiled passes
 
     t0 = time.perf_counter()
     if reference:
@@ -88,6 +93,6 @@ def register(subparsers) -> None:
         "--agents", type=bounded(int, 1), default=1_000_000, help="person-agents at the start (default 1,000,000)"
     )
     p.add_argument("--months", type=bounded(int, 1, 1200), default=24, help="months to simulate (default 24)")
-    p.add_argument("--scenario", type=Path, help="scenario file (default: scenarios/baseline.toml)")
+    p.add_argument("--scenario", type=Path, help="scenario file or shipped scenario's name (default: baseline)")
     p.add_argument("--reference", action="store_true", help="run the reference engine (one Mesa agent per person)")
     p.set_defaults(func=cmd_bench)

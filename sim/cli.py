@@ -1,13 +1,27 @@
-"""The ``sim`` command: a thin layer over the Python API (``sim.run``, ``sim.experiments``)."""
+"""The ``sim`` command: a thin layer over the Python API (``sim.run``, ``sim.experiments``).
+
+Bad input, whatever the command, is one ``FILE: key: message`` (or ``--option: message``) line per
+problem on stderr and exit status 2, before anything runs or is written; a scenario that runs but may
+not mean what was intended gets a ``warning:`` line.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import warnings
 from pathlib import Path
 
-from .scenario import ScenarioError
+from .scenario import ScenarioError, ScenarioWarning
+
+DESCRIPTION = "Agent-based simulation of recruitment abroad, human trafficking and demographic loss."
+EPILOG = """examples:
+  sim scenarios                                  list the shipped scenarios
+  sim run baseline                               run scenarios/baseline.toml, write results/baseline/
+  sim run my.toml --months 120 --scale 50        a scenario file of your own, shorter and coarser
+  sim compare baseline peacekeeper_ban           effects of an intervention, paired replications
+  sim COMMAND --help                             the options of a command"""
 
 
 def bounded(kind: type, lo: float, hi: float | None = None):
@@ -45,28 +59,61 @@ class _Progress:
             sys.stderr.flush()
 
 
-def cmd_run(args) -> int:
-    from .runner import key_outcomes, run, write_results
+def plural(n: int, word: str) -> str:
+    """``1 replication``, ``2 replications``."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
-    df = run(args.scenario, seed=args.seed, months=args.months, scale=args.scale, progress=_Progress("running"))
-    name = df.attrs["provenance"]["scenario"]["name"]
-    out = write_results(df, args.out or Path("results") / name, plots=not args.no_plots)
+
+def compile_notice() -> None:
+    """Say on stderr that the first run compiles the model's passes (numba caches them for later runs)."""
+    cache = Path(os.environ.get("NUMBA_CACHE_DIR") or Path(__file__).parent / "__pycache__")
+    if not any(cache.rglob("*.nbi")):
+        print("compiling the model's passes (first run only, 10 to 40 s)...", file=sys.stderr, flush=True)
+
+
+def cmd_run(args) -> int:
+    from .runner import OPTIONS, check_output_folder, key_outcomes, resolve, result_files, run, write_results
+
+    sc = resolve(args.scenario, months=args.months, scale=args.scale, seed=args.seed, labels=OPTIONS)
+    out = check_output_folder(args.out or Path("results") / sc.name)
+    compile_notice()
+    df = run(sc, progress=_Progress("running"))
+    write_results(df, out, plots=not args.no_plots)
     prov = df.attrs["provenance"]
-    print(f"scenario {name}, seed {prov['seed']}, {prov['person_agents']:,} person-agents "
+    print(f"scenario {sc.name}, seed {prov['seed']}, {prov['person_agents']:,} person-agents "
           f"(scale {prov['scenario']['scale']:g}), {prov['wall_seconds']:.1f} s")  # fmt: skip
     width = max(len(k) for k, _ in key_outcomes(df))
     for label, value in key_outcomes(df):
         print(f"  {label:<{width}}  {value}")
-    print(f"results in {out}/ (timeseries.csv, profiles.csv, manifest.json, *.png)")
+    print(f"results in {out}/ ({', '.join(result_files(not args.no_plots))})")
+    return 0
+
+
+def cmd_scenarios(args) -> int:
+    from .scenario import SCENARIOS_DIR, shipped_scenarios
+
+    found = shipped_scenarios()
+    width = max(len(name) for name, _ in found)
+    for name, description in found:
+        print(f"{name:<{width}}  {description}")
+    print(f"\nfiles in {SCENARIOS_DIR}/; run one by its name: sim run {found[0][0] if len(found) == 1 else 'baseline'}")
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sim", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="sim", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--version", action="version", version=f"sim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("scenarios", help="list the shipped scenarios with their descriptions")
+    p.set_defaults(func=cmd_scenarios)
 
     p = sub.add_parser("run", help="run one scenario and write its table, manifest and plots")
-    p.add_argument("scenario", help="scenario file (TOML)")
+    p.add_argument("scenario", help="scenario file (TOML), or a shipped scenario's name (see `sim scenarios`)")
     p.add_argument("--seed", type=_seed, help="seed (default: the scenario's)")
     p.add_argument("--months", type=_positive, help="months to simulate (default: the scenario's)")
     p.add_argument("--scale", type=_scale, help="real persons per person-agent (default: the scenario's)")
@@ -97,7 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with warnings.catch_warnings():
+            warnings.simplefilter("default", ScenarioWarning)  # each warning once
+            warnings.showwarning = _show_warning
+            return args.func(args)
     except ScenarioError as e:
         for line in e.problems:
             print(line, file=sys.stderr)
@@ -108,6 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader of stdout went away (`sim run ... | head`): results are written
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    if issubclass(category, ScenarioWarning):
+        print(f"warning: {message}", file=sys.stderr, flush=True)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 if __name__ == "__main__":

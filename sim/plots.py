@@ -1,29 +1,59 @@
-"""Plots of one run (PNG): the pictures a reader wants first."""
+"""Plots of one run (PNG): the pictures a reader wants first.
+
+Legends sit below the axes, never on the lines; counts carry thousands separators.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+PLOT_FILES = ("outflows.png", "victims.png", "population.png", "enforcement.png")  # what ``run_plots`` writes
 
 
 def _dates(df: pd.DataFrame):
     return pd.to_datetime(df["date"], format="%Y-%m")
 
 
+def thousands(ax, axis: str = "y") -> None:
+    """Tick labels of ``axis`` with thousands separators (1,200,000)."""
+    from matplotlib.ticker import FuncFormatter
+
+    fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 or v == int(v) else f"{v:,.2g}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def legend_below(fig, axes, ncols: int | None = None) -> None:
+    """One legend for ``axes`` (a list), below the plotting area, outside every line."""
+    handles, labels = [], []
+    for ax in axes:
+        h, la = ax.get_legend_handles_labels()
+        handles += h
+        labels += la
+    fig.legend(handles, labels, loc="outside lower center", ncols=ncols or min(len(labels), 4), fontsize=9, frameon=False)
+
+
+def _figure():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(8, 5), layout="constrained")
+
+
 def _save(fig, path: Path) -> None:
-    fig.tight_layout()
+    import matplotlib.pyplot as plt
+
     fig.savefig(path, dpi=110)
     plt.close(fig)
 
 
 def run_plots(df: pd.DataFrame, out_dir: str | Path) -> list[Path]:
-    """Write outflows.png, victims.png, population.png and enforcement.png; return their paths."""
+    """Write the files of ``PLOT_FILES`` (outflows, victims, population, enforcement); return their paths."""
+    from matplotlib.ticker import MaxNLocator
+
     out = Path(out_dir)
     name = df.attrs.get("provenance", {}).get("scenario", {}).get("name", "")
     body = df[df["month"] > 0]
@@ -31,48 +61,49 @@ def run_plots(df: pd.DataFrame, out_dir: str | Path) -> list[Path]:
     yearly = lambda cols: body.assign(year=x.dt.year).groupby("year")[cols].sum()  # noqa: E731
     paths = []
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = _figure()
     y = yearly(["emigrants_legal", "emigrants_irregular", "trafficked", "returns"])
     ax.stackplot(y.index, y["emigrants_legal"], y["emigrants_irregular"], y["trafficked"],
                  labels=["legal", "irregular", "trafficked"], alpha=0.85)  # fmt: skip
     ax.plot(y.index, y["returns"], "k--", label="returns")
     ax.set(title=f"Outflows by channel, per year ({name})", ylabel="persons per year")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left")
+    thousands(ax)
+    legend_below(fig, [ax])
     _save(fig, out / "outflows.png")
     paths.append(out / "outflows.png")
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = _figure()
     xs = _dates(df)
     ax.plot(xs, df["victims_sexual"], label="in sexual exploitation (true)")
     ax.plot(xs, df["victims_labour"], label="in forced labour (true)")
     ax.plot(xs, df["victims_peacekeeping"], ":", label="sexual, at destinations with troops")
     ax.plot(xs, df["victims_identified"].cumsum(), "--", label="identified, cumulative (detected)")
     ax.set(title=f"Victims of trafficking ({name})", ylabel="persons")
-    ax.legend(loc="upper left")
+    thousands(ax)
+    legend_below(fig, [ax], ncols=2)
     _save(fig, out / "victims.png")
     paths.append(out / "victims.png")
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.plot(xs, df["population_home"] / 1e6, color="C0", label="residents")
+    fig, ax = _figure()
+    ax.plot(xs, df["population_home"] / 1e6, color="C0", label="residents (left axis)")
     ax.set(title=f"Population at home ({name})", ylabel="million residents")
     ax2 = ax.twinx()
-    ax2.plot(xs, df["working_age_share"], color="C1", label="working-age share (15-64)")
-    ax2.plot(xs, df["old_age_dependency_ratio"], color="C2", label="old-age dependency ratio")
+    ax2.plot(xs, df["working_age_share"], color="C1", label="working-age share (15-64, right axis)")
+    ax2.plot(xs, df["old_age_dependency_ratio"], color="C2", label="old-age dependency ratio (right axis)")
     ax2.set_ylabel("share / ratio")
-    h1, l1 = ax.get_legend_handles_labels()
-    h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="lower left")
+    legend_below(fig, [ax, ax2], ncols=2)
     _save(fig, out / "population.png")
     paths.append(out / "population.png")
 
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = _figure()
     y = yearly(["arrests", "prosecutions", "convictions"])
     for c in y.columns:
         ax.plot(y.index, y[c], marker="o", label=c)
     ax.set(title=f"Enforcement per year ({name})", ylabel="persons per year")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.legend(loc="upper left")
+    thousands(ax)
+    legend_below(fig, [ax])
     _save(fig, out / "enforcement.png")
     paths.append(out / "enforcement.png")
     return paths

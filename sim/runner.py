@@ -15,13 +15,22 @@ import pandas as pd
 from .model import MigrationModel
 from .outputs import PROFILE_COLUMNS, columns
 from .provenance import provenance
-from .scenario import Scenario, load_scenario, validate
+from .scenario import Label, Scenario, ScenarioError, load_scenario, validate
+
+# the command-line options that set a scenario's top-level values (they stand for the key in messages)
+OPTIONS = {"months": "--months", "scale": "--scale", "seed": "--seed"}
 
 
-def resolve(scenario: Scenario | str | Path, overrides: dict[str, Any] | None = None, **top) -> Scenario:
+def resolve(
+    scenario: Scenario | str | Path,
+    overrides: dict[str, Any] | None = None,
+    labels: dict[str, str] | None = None,
+    **top,
+) -> Scenario:
     """A validated scenario from a file or a Scenario, with dotted ``overrides`` and top-level values.
 
-    ``top`` takes ``months``, ``scale`` and ``seed`` (None: keep the scenario's).
+    ``top`` takes ``months``, ``scale`` and ``seed`` (None: keep the scenario's). ``labels`` names what
+    set an override in messages (``{"months": "--months"}``, as ``OPTIONS``); see ``load_scenario``.
     """
     over = dict(overrides or {})
     over.update({k: v for k, v in top.items() if v is not None})
@@ -33,8 +42,34 @@ def resolve(scenario: Scenario | str | Path, overrides: dict[str, Any] | None = 
         data = scenario.model_dump(mode="python")
         for k, v in over.items():
             set_dotted(data, k, v)
-        return validate(data, f"<scenario {scenario.name}>")
-    return load_scenario(scenario, over)
+        origin = {k: Label(labels[k]) if k in (labels or {}) else "override" for k in over}
+        return validate(data, f"<scenario {scenario.name}>", origin)
+    return load_scenario(scenario, over, labels)
+
+
+def check_output_folder(out: str | Path, option: str = "--out") -> Path:
+    """Raise ``ScenarioError`` (``PATH: --out: what is wrong``) unless results can be written into ``out``.
+
+    Nothing is created: commands call this before running, so a folder that cannot be used costs no run.
+    """
+    out = Path(out)
+    problem = None
+    if out.exists():
+        if not out.is_dir():
+            problem = "is a file, not a folder"
+        elif not os.access(out, os.W_OK | os.X_OK):
+            problem = "the folder cannot be written (permission denied)"
+    else:
+        parent = out.absolute().parent
+        while not parent.exists():
+            parent = parent.parent
+        if not parent.is_dir():
+            problem = f"cannot be created: {parent} is a file, not a folder"
+        elif not os.access(parent, os.W_OK | os.X_OK):
+            problem = f"cannot be created: {parent} cannot be written (permission denied)"
+    if problem:
+        raise ScenarioError([f"{out}: {option}: {problem}"])
+    return out
 
 
 ENGINES = ("vectorised", "reference")
@@ -93,11 +128,18 @@ def write_results(df: pd.DataFrame, out_dir: str | Path, plots: bool = True) -> 
     """Write ``timeseries.csv``, ``profiles.csv``, ``manifest.json`` and the plots into ``out_dir``, all or nothing.
 
     Files are written into a temporary folder beside ``out_dir`` and moved in place at the end, so an
-    interrupted or failed write leaves the previous results as they were.
+    interrupted or failed write leaves the previous results as they were. Without ``plots``, the plots
+    of an earlier run in ``out_dir`` are removed (they would not match the table). A folder that cannot
+    be written raises ``ScenarioError``.
     """
-    out = Path(out_dir)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    from .plots import PLOT_FILES
+
+    out = check_output_folder(out_dir)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as e:
+        raise ScenarioError([f"{out}: --out: cannot be created ({e.strerror})"]) from None
     try:
         df.to_csv(tmp / "timeseries.csv", index=False)
         if "profiles" in df.attrs:
@@ -110,13 +152,23 @@ def write_results(df: pd.DataFrame, out_dir: str | Path, plots: bool = True) -> 
         out.mkdir(exist_ok=True)
         for f in sorted(tmp.iterdir()):
             os.replace(f, out / f.name)
+        if not plots:
+            for name in PLOT_FILES:
+                (out / name).unlink(missing_ok=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
+def result_files(plots: bool = True) -> list[str]:
+    """The files ``write_results`` writes."""
+    from .plots import PLOT_FILES
+
+    return ["timeseries.csv", "profiles.csv", "manifest.json", *(PLOT_FILES if plots else ())]
+
+
 def key_outcomes(df: pd.DataFrame) -> list[tuple[str, str]]:
-    """A short table of what a reader wants first: (label, formatted value)."""
+    """A short table of what a reader wants first: (label, formatted value); shares in percent."""
     body, first, last = df[df["month"] > 0], df.iloc[0], df.iloc[-1]
     total = lambda c: body[c].sum()  # noqa: E731
     left = total("emigrants_legal") + total("emigrants_irregular") + total("trafficked")
@@ -127,12 +179,12 @@ def key_outcomes(df: pd.DataFrame) -> list[tuple[str, str]]:
         ("births / deaths at home", f"{fmt(total('births'))} / {fmt(total('deaths_home'))}"),
         ("emigrants: legal / irregular / trafficked", f"{fmt(total('emigrants_legal'))} / {fmt(total('emigrants_irregular'))} / {fmt(total('trafficked'))}"),
         ("returns", fmt(total("returns"))),
-        ("emigrants with tertiary education", f"{(df['emigrants_tertiary_share'] * (df['emigrants_legal'] + df['emigrants_irregular'] + df['trafficked'])).sum() / max(left, 1):.1%}"),
+        ("emigrants with tertiary education", f"{(df['emigrants_tertiary_share'] * (df['emigrants_legal'] + df['emigrants_irregular'] + df['trafficked'])).sum() / left:.1%}" if left else "n/a (nobody left)"),
         ("abroad at end: legal / irregular", f"{fmt(last['abroad_legal'])} / {fmt(last['abroad_irregular'])}"),
         ("victims at end (true): sexual / labour", f"{fmt(last['victims_sexual'])} / {fmt(last['victims_labour'])}"),
         ("victims identified (detected, cumulative)", fmt(total("victims_identified"))),
         ("gang revenue (USD, cumulative)", fmt(total("gang_revenue_usd"))),
         ("arrests / prosecutions / convictions", f"{fmt(total('arrests'))} / {fmt(total('prosecutions'))} / {fmt(total('convictions'))}"),
-        ("working-age share start / end", f"{first['working_age_share']:.3f} / {last['working_age_share']:.3f}"),
+        ("working-age share start / end", f"{first['working_age_share']:.1%} / {last['working_age_share']:.1%}"),
         ("old-age dependency start / end", f"{first['old_age_dependency_ratio']:.3f} / {last['old_age_dependency_ratio']:.3f}"),
     ]

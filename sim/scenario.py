@@ -15,7 +15,8 @@ Conventions that keep one scenario valid for a small or a large source country:
   ``"YYYY-MM"`` date.
 
 ``load_scenario`` returns a validated ``Scenario`` or raises ``ScenarioError`` listing every problem
-as ``FILE: dotted.key: what is wrong``.
+as ``FILE: dotted.key: what is wrong``; what runs but may not mean what was intended is a
+``ScenarioWarning``.
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from __future__ import annotations
 import copy
 import re
 import tomllib
+import warnings
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -82,7 +85,29 @@ class Block(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_default=True)
 
 
-MonthRef = Union[Annotated[int, Field(ge=1)], Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")]]
+def show(value: Any) -> str:
+    """A value as the TOML file writes it (``true``, ``'text'``, ``3``), for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
+def _month_ref(value: Any) -> Any:
+    """One clear problem for a month that is neither a month index nor a 'YYYY-MM' date."""
+    expected = "expected a month index (1 is the first simulated month) or a 'YYYY-MM' date"
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValueError(f"{expected}, got {show(value)}")
+    if isinstance(value, int) and value < 1:
+        raise ValueError(f"{expected}; month indices start at 1, got {value}")
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise ValueError(f"{expected}, got {value!r}")
+    return value
+
+
+MonthRef = Annotated[Union[int, str], BeforeValidator(_month_ref)]
+
+# a scenario's name names its results folder (results/NAME): a plain file name, never a path
+NAME_PATTERN = r"^[^/\\\x00-\x1f.][^/\\\x00-\x1f]*$"
 
 # ---------------------------------------------------------------------------------------------------
 # Source economy and its people.
@@ -630,7 +655,12 @@ Intervention = Annotated[Union[INTERVENTION_TYPES], Field(discriminator="kind")]
 class Scenario(Block):
     """All parameters of one run."""
 
-    name: str = Field("scenario", description="name of the scenario (default: the file name)")
+    name: str = Field(
+        "scenario",
+        pattern=NAME_PATTERN,
+        max_length=100,
+        description="name of the scenario and of its results folder (default: the file name)",
+    )
     description: str = ""
     start: str = Field(
         "2000-01",
@@ -689,6 +719,10 @@ class Scenario(Block):
 # Loading.
 
 
+SCENARIOS_DIR = Path(__file__).resolve().parents[1] / "scenarios"  # the shipped scenarios
+MIN_PERSON_AGENTS = 1_000  # fewer person-agents than this (population.size / scale) is an error
+
+
 class ScenarioError(Exception):
     """Problems found in a scenario file; ``problems`` holds one ``FILE: key: message`` line each."""
 
@@ -697,9 +731,28 @@ class ScenarioError(Exception):
         super().__init__("\n".join(problems))
 
 
+class ScenarioWarning(UserWarning):
+    """A scenario that runs but may not mean what was intended (``FILE: key: message``, one line)."""
+
+
+def scenario_path(ref: str | Path) -> Path:
+    """The file of a scenario: ``ref`` itself, or a shipped scenario named without a path (``baseline``)."""
+    path = Path(ref)
+    if not path.exists() and len(path.parts) == 1 and path.suffix == "":
+        shipped = SCENARIOS_DIR / f"{path.name}.toml"
+        if shipped.exists():
+            return shipped
+    return path
+
+
+def shipped_scenarios() -> list[tuple[str, str]]:
+    """(name, description) of every shipped scenario, sorted by name."""
+    return [(p.stem, load_scenario(p).description) for p in sorted(SCENARIOS_DIR.glob("*.toml"))]
+
+
 def _read_toml(path: Path, problems: list[str]) -> dict | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not an error
     except FileNotFoundError:
         problems.append(f"{path}: file not found")
         return None
@@ -725,6 +778,7 @@ def _merge(base: dict, over: dict, origin: dict, file: Path, prefix: str = "") -
             out[k] = _merge(out[k], v, origin, file, key + ".")
         else:
             out[k] = copy.deepcopy(v)
+            origin.pop(key, None)  # re-inserted: the order of ``origin`` is the order keys were set in
             origin[key] = file
     return out
 
@@ -767,6 +821,12 @@ def _flat_keys(d: dict, prefix: str = "") -> list[str]:
     return keys
 
 
+def _get_dotted(data: dict, dotted: str) -> Any:
+    for p in dotted.split("."):
+        data = data[p]
+    return data
+
+
 def set_dotted(data: dict, dotted: str, value: Any) -> None:
     """Set ``a.b.c = value`` in nested dicts, creating tables on the way."""
     parts = dotted.split(".")
@@ -779,8 +839,13 @@ def set_dotted(data: dict, dotted: str, value: Any) -> None:
     d[parts[-1]] = value
 
 
-def _friendly(err: dict) -> str:
-    t = err["type"]
+PATTERN_TEXT = {
+    NAME_PATTERN: "must be a plain name (no '/' or '\\', not starting with '.'): it names the results folder",
+}
+
+
+def _friendly(err: dict, key: str) -> str:
+    t, got = err["type"], show(err.get("input"))
     if t == "extra_forbidden":
         return "unknown key"
     if t == "union_tag_invalid":
@@ -788,8 +853,40 @@ def _friendly(err: dict) -> str:
     if t == "union_tag_not_found":
         return f"missing 'kind' (one of: {', '.join(INTERVENTION_KINDS)})"
     if t == "missing":
+        if "." not in key and key in ("regions", "destinations"):
+            baseline = SCENARIOS_DIR / "baseline.toml"
+            return f"required table is missing (a scenario usually starts with extends = \"{baseline}\")"
         return "required value is missing"
-    return f"{err['msg']} (got {err.get('input')!r})"
+    if t == "value_error":
+        return err["msg"].removeprefix("Value error, ")
+    if t in ("model_type", "model_attributes_type", "dict_type"):
+        return f"expected a table ([{key}] or {key} = {{...}}), got {got}"
+    if t == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        return f"{PATTERN_TEXT.get(pattern, 'expected a YYYY-MM date')}, got {got}"
+    return f"{err['msg']} (got {got})"
+
+
+def _bools_for_numbers(data: Any, model: type[BaseModel], prefix: str = ""):
+    """Dotted keys where ``true`` or ``false`` stands for a number (pydantic would take it as 1 or 0)."""
+    if not isinstance(data, dict):
+        return
+    kinds = {t.model_fields["kind"].annotation.__args__[0]: t for t in INTERVENTION_TYPES}
+    for name, field in model.model_fields.items():
+        value, ann = data.get(name), field.annotation
+        if isinstance(value, bool) and ann in (int, float):
+            yield prefix + name
+        elif isinstance(ann, type) and issubclass(ann, BaseModel):
+            yield from _bools_for_numbers(value, ann, f"{prefix}{name}.")
+        elif getattr(ann, "__origin__", None) is dict and isinstance(value, dict):
+            inner = ann.__args__[1]
+            for k, v in value.items():
+                if isinstance(inner, type) and issubclass(inner, BaseModel):
+                    sub = inner
+                else:  # an intervention: its kind says its table
+                    sub = kinds.get(v.get("kind")) if isinstance(v, dict) else None
+                if sub is not None:
+                    yield from _bools_for_numbers(v, sub, f"{prefix}{name}.{k}.")
 
 
 def _dotted(loc: tuple) -> str:
@@ -798,75 +895,178 @@ def _dotted(loc: tuple) -> str:
 
 
 def validate(data: dict, file: Path | str, origin: dict | None = None) -> Scenario:
-    """Validate a scenario dictionary; problems name ``file`` (or the file that set the key)."""
+    """Validate a scenario dictionary; problems name ``file`` (or the file or option that set the key).
+
+    ``origin`` maps dotted keys to where they were set: a file, ``"override"``, or a command-line
+    option (``"--months"``), which then stands for the key in the message.
+    """
     origin = origin or {}
-    problems: list[str] = []
+    bools = list(_bools_for_numbers(data, Scenario))
+    problems = [(k, f"expected a number, got {show(_get_dotted(data, k))}") for k in bools]
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as e:
-        for err in e.errors():
-            key = _dotted(err["loc"]) or "(top level)"
-            src = _origin_of(key, origin, file)
-            problems.append(f"{src}: {key}: {_friendly(err)}")
-        raise ScenarioError(problems) from None
-    problems.extend(_semantic_problems(sc, file))
+        found = [(_dotted(err["loc"]) or "(top level)", _friendly(err, _dotted(err["loc"]))) for err in e.errors()]
+        problems += [(k, m) for k, m in found if k not in bools]
+    if problems:
+        raise ScenarioError(_lines(problems, origin, file)) from None
+    problems = _lines(_semantic_problems(sc), origin, file)
     if problems:
         raise ScenarioError(problems)
     return sc
 
 
-def _origin_of(key: str, origin: dict, file: Path | str):
+def _origin_of(key: str, origin: dict, file: Path | str) -> tuple[Any, str | None]:
+    """Where ``key`` was last set (itself, a table holding it or a key inside it), and that key.
+
+    ``origin`` lists keys in the order they were set (parents first, overrides last); ``file`` if nowhere.
+    """
     parts = key.split(".")
-    for n in range(len(parts), 0, -1):
-        k = ".".join(parts[:n])
-        if k in origin:
-            return origin[k]
-    return file
+    prefixes = {".".join(parts[:n]) for n in range(1, len(parts) + 1)}
+    last = None
+    for k in origin:
+        if k in prefixes or k.startswith(key + "."):
+            last = k
+    return (origin[last], last) if last is not None else (file, None)
 
 
-def _semantic_problems(sc: Scenario, file: Path | str) -> list[str]:
+class Label(str):
+    """What stands for an overridden key in messages: an option (``--months``) or ``FILE: fixed.key``."""
+
+
+def _lines(problems: list[tuple[str, str]], origin: dict, file: Path | str) -> list[str]:
+    """``SRC: key: message`` lines; a ``Label`` stands for the key it set (``--scale: message``)."""
+    out = []
+    for key, message in problems:
+        src, set_key = _origin_of(key, origin, file)
+        out.append(f"{src}{key[len(set_key):]}: {message}" if isinstance(src, Label) else f"{src}: {key}: {message}")
+    return list(dict.fromkeys(out))
+
+
+def _semantic_problems(sc: Scenario) -> list[tuple[str, str]]:
+    """Problems no single field shows: (dotted key, message)."""
     out = []
     if abs(sum(r.share for r in sc.regions.values()) - 1) > 1e-6:
-        out.append(f"{file}: regions: shares must add up to 1 (they add up to {sum(r.share for r in sc.regions.values()):.4f})")
+        total = sum(r.share for r in sc.regions.values())
+        out.append(("regions", f"shares must add up to 1 (they add up to {total:.4f})"))
     if sum(sc.population.age_shares) <= 0:
-        out.append(f"{file}: population.age_shares: at least one share must be positive")
+        out.append(("population.age_shares", "at least one share must be positive"))
     if sc.population.secondary_share + sc.population.tertiary_share > 1:
-        out.append(f"{file}: population.tertiary_share: secondary and tertiary shares add up to more than 1")
+        out.append(("population.tertiary_share", "secondary and tertiary shares add up to more than 1"))
     if sc.demography.fertility_min_age > sc.demography.fertility_max_age:
-        out.append(f"{file}: demography.fertility_max_age: must not be below demography.fertility_min_age")
+        out.append(("demography.fertility_max_age", "must not be below demography.fertility_min_age"))
     if sorted(set(sc.outputs.profile_age_bands)) != list(sc.outputs.profile_age_bands):
-        out.append(f"{file}: outputs.profile_age_bands: ages must be increasing")
+        out.append(("outputs.profile_age_bands", "ages must be increasing"))
     if sc.migration.min_age >= sc.migration.max_age:
-        out.append(f"{file}: migration.max_age: must be above migration.min_age")
+        out.append(("migration.max_age", "must be above migration.min_age"))
     if sc.exploitation.debt_min > sc.exploitation.debt_max:
-        out.append(f"{file}: exploitation.debt_max: must not be below exploitation.debt_min")
+        out.append(("exploitation.debt_max", "must not be below exploitation.debt_min"))
+    size, agents = sc.population.size, round(sc.population.size / sc.scale)
+    if agents < MIN_PERSON_AGENTS:
+        out.append((
+            "scale",
+            f"{sc.scale:,.10g} persons per person-agent leaves {agents:,} person-agents for {size:,} residents; "
+            f"at least {MIN_PERSON_AGENTS:,} are needed (a scale of {size // MIN_PERSON_AGENTS:,} or less)",
+        ))  # fmt: skip
     for name, iv in sc.interventions.items():
         start = sc.month_index(iv.start_month)
         if start < 1:
-            out.append(f"{file}: interventions.{name}.start_month: {iv.start_month!r} is before the start {sc.start}")
+            out.append((f"interventions.{name}.start_month", f"{iv.start_month!r} is before the start {sc.start}"))
         if iv.end_month is not None and sc.month_index(iv.end_month) < start:
-            out.append(f"{file}: interventions.{name}.end_month: before its start_month")
+            out.append((f"interventions.{name}.end_month", "before its start_month"))
         for field, known in (("regions", sc.regions), ("destinations", sc.destinations)):
             for target in getattr(iv, field, []):
                 if target not in known:
-                    out.append(
-                        f"{file}: interventions.{name}.{field}: unknown {field[:-1]} {target!r} (known: {', '.join(known)})"
-                    )
+                    known_names = ", ".join(known)
+                    out.append((f"interventions.{name}.{field}", f"unknown {field[:-1]} {target!r} (known: {known_names})"))
     return out
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
-    """Read, resolve ``extends``, apply ``overrides`` ({"dotted.key": value}) and validate a scenario."""
-    path = Path(path)
+def _after_horizon(sc: Scenario) -> list[tuple[str, str]]:
+    """(name, start date) of the interventions that start after the last simulated month."""
+    return [
+        (name, sc.date(sc.month_index(iv.start_month)))
+        for name, iv in sc.interventions.items()
+        if sc.month_index(iv.start_month) > sc.months
+    ]
+
+
+def _time_paths(block: BaseModel, prefix: str = ""):
+    """(dotted key, path) of every time path in a scenario."""
+    for name, field in type(block).model_fields.items():
+        value = getattr(block, name)
+        if (field.json_schema_extra or {}).get("path"):
+            yield prefix + name, value
+        elif isinstance(value, Block):
+            yield from _time_paths(value, f"{prefix}{name}.")
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(v, Block):
+                    yield from _time_paths(v, f"{prefix}{name}.{k}.")
+
+
+def _past_every_path(sc: Scenario) -> list[tuple[str, str]]:
+    """A horizon that ends after every time path of the scenario has ended: (key, message)."""
+    key, last = max(((k, p[-1][0]) for k, p in _time_paths(sc) if p), key=lambda kp: kp[1])
+    if sc.year(sc.months) <= last:
+        return []
+    return [("months", f"the run ends {sc.date(sc.months)}, after every time path of the scenario has ended "
+                       f"(the last, {key}, in {last:g}); each is held at its last value beyond")]  # fmt: skip
+
+
+def load_scenario(
+    path: str | Path, overrides: dict[str, Any] | None = None, labels: dict[str, str] | None = None
+) -> Scenario:
+    """Read, resolve ``extends``, validate, apply ``overrides`` ({"dotted.key": value}) and validate again.
+
+    The file must be valid on its own, whatever the overrides replace. ``path`` may name a shipped
+    scenario without a path (``"baseline"``). Problems are named after the file that set the key; an
+    override's after ``labels[key]`` if given (what set it, say ``"--months"``), else ``override: key``.
+    An intervention that starts after the horizon is a problem in the file, and a ``ScenarioWarning``
+    when an override shortens the horizon; a horizon past every time path is a warning.
+    """
+    path = scenario_path(path)
+    if not path.exists():
+        raise ScenarioError([
+            f"{path}: file not found (a shipped scenario is named without a path, as in `sim run baseline`; "
+            "`sim scenarios` lists them)"
+        ])
     problems: list[str] = []
-    origin: dict[str, Path] = {}
+    origin: dict[str, Any] = {}
     data = _resolve(path.resolve(), [path.resolve()], problems, origin)
     if data is None:
         raise ScenarioError([p.replace(str(path.resolve()), str(path)) for p in problems])
     if not data.get("name"):
         data["name"] = path.stem
-    for dotted, value in (overrides or {}).items():
-        set_dotted(data, dotted, value)
-        origin[dotted] = "override"
     origin = {k: (str(v) if str(v) != str(path.resolve()) else str(path)) for k, v in origin.items()}
-    return validate(data, path, origin)
+    sc = validate(data, path, origin)
+    _check_horizon(sc, origin, path, warn=False)
+    if overrides:
+        labels = labels or {}
+        for dotted, value in overrides.items():
+            set_dotted(data, dotted, value)
+            origin.pop(dotted, None)
+            origin[dotted] = Label(labels[dotted]) if dotted in labels else "override"
+        sc = validate(data, path, origin)
+        _check_horizon(sc, origin, path, warn="months" in overrides)
+    for line in _lines(_past_every_path(sc), origin, path):
+        _warn(line)
+    return sc
+
+
+def _check_horizon(sc: Scenario, origin: dict, path: Path, warn: bool) -> None:
+    """Interventions after the horizon: an error, or a warning when ``warn`` (an override set the horizon)."""
+    late = _after_horizon(sc)
+    if not warn:
+        problems = [(f"interventions.{name}.start_month", f"starts {start}, after the last simulated month "
+                     f"{sc.date(sc.months)} (months = {sc.months})") for name, start in late]  # fmt: skip
+        if problems:
+            raise ScenarioError(_lines(problems, origin, path))
+        return
+    for name, start in late:
+        msg = f"the run ends {sc.date(sc.months)}, before interventions.{name} starts ({start}): it has no effect"
+        _warn(_lines([("months", msg)], origin, path)[0])
+
+
+def _warn(message: str) -> None:
+    warnings.warn(ScenarioWarning(message), stacklevel=3)

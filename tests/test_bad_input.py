@@ -60,6 +60,20 @@ CASES = {
     ),
     "age bands out of order": (BASE + "[outputs]\nprofile_age_bands = [15, 45, 25]\n", "outputs.profile_age_bands: ages must be increasing"),
     "region shares that do not add up": (BASE + "[regions.capital]\nshare = 0.5\n", "regions: shares must add up to 1"),
+    "a month that is neither an index nor a date": (
+        BASE + '[interventions.x]\nkind = "law_reform"\nstart_month = "June 2004"\n',
+        "interventions.x.start_month: expected a month index (1 is the first simulated month) or a 'YYYY-MM' date, got 'June 2004'",
+    ),
+    "true for a number": (BASE + "[population]\nmale_share = true\n", "population.male_share: expected a number, got true"),
+    "a value where a table belongs": (BASE + "police = 3\n", "police: expected a table ([police] or police = {...}), got 3"),
+    "an empty file": ("", 'regions: required table is missing (a scenario usually starts with extends = "'),
+    "a name that climbs out of the results folder": (BASE + 'name = ".."\n', "name: must be a plain name"),
+    "an absolute name": (BASE + 'name = "/tmp/elsewhere"\n', "name: must be a plain name"),
+    "a name with a folder": (BASE + 'name = "bad/name"\n', "name: must be a plain name"),
+    "an intervention that starts after the horizon": (
+        BASE + 'months = 12\n[interventions.x]\nkind = "law_reform"\nstart_month = "2004-01"\n',
+        "interventions.x.start_month: starts 2004-01, after the last simulated month 2000-12 (months = 12)",
+    ),
 }
 
 
@@ -72,6 +86,167 @@ def test_bad_scenario_is_reported_with_file_and_key_and_exit_2(tmp_path, case, c
     lines = proc.stderr.strip().splitlines()
     assert any(line.startswith(str(tmp_path / "bad.toml") + ": ") and expected in line for line in lines), proc.stderr
     assert not out.exists()
+
+
+def test_one_mistake_is_one_line(tmp_path, capsys):
+    """A month given as neither index nor date is one problem, not one per type pydantic tried."""
+    proc, _ = sim_run(tmp_path, CASES["a month that is neither an index nor a date"][0], capsys=capsys)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    assert "constrained" not in proc.stderr
+
+
+def test_a_bad_name_writes_nothing_anywhere(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for name in ("..", str(tmp_path / "abs"), "bad/name"):
+        (tmp_path / "bad.toml").write_text(BASE + f'name = "{name}"\n')
+        assert main(["run", str(tmp_path / "bad.toml"), "--months", "1"]) == 2
+        assert "name: must be a plain name" in capsys.readouterr().err
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_an_option_does_not_hide_an_invalid_value_in_the_file(tmp_path, capsys, command):
+    (tmp_path / "bad.toml").write_text(BASE + 'months = "abc"\n')
+    files = [tmp_path / "bad.toml"] + ([SCENARIOS / "baseline.toml"] if command == "compare" else [])
+    code = main([command, *map(str, files), "--months", "12", "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(f"{tmp_path / 'bad.toml'}: months: Input should be a valid integer"), err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_scale_that_leaves_too_few_person_agents_is_refused(tmp_path, capsys):
+    proc, out = sim_run(tmp_path, BASE, extra=("--scale", "1000000"), capsys=capsys)
+    assert proc.returncode == 2 and not out.exists()
+    assert proc.stderr.strip() == (
+        "--scale: 1,000,000 persons per person-agent leaves 4 person-agents for 4,000,000 residents; "
+        "at least 1,000 are needed (a scale of 4,000 or less)"
+    )
+
+
+def test_a_file_with_a_byte_order_mark_is_read(tmp_path):
+    import sim
+
+    (tmp_path / "bom.toml").write_text("\ufeff" + BASE + "months = 12\n", encoding="utf-8")
+    assert sim.load_scenario(tmp_path / "bom.toml").months == 12
+
+
+def test_a_shortened_horizon_or_one_past_every_time_path_is_a_warning(tmp_path, capsys):
+    import sim
+    from sim.scenario import ScenarioWarning
+
+    with pytest.warns(ScenarioWarning, match=r"the run ends 2099-12, after every time path of the scenario has ended"):
+        sim.load_scenario(SCENARIOS / "baseline.toml", {"months": 1200})
+    (tmp_path / "late.toml").write_text(BASE + 'start = "2030-01"\n')
+    code = main(["run", str(tmp_path / "late.toml"), "--months", "2", "--scale", "400", "--out", str(tmp_path / "o"), "--no-plots"])
+    err = capsys.readouterr().err
+    assert code == 0 and "warning: --months: the run ends 2030-02, after every time path" in err, err
+    code = main(["run", str(SCENARIOS / "peacekeeper_ban.toml"), "--months", "2", "--scale", "400", "--out",
+                 str(tmp_path / "p"), "--no-plots"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "warning: --months: the run ends 2000-02, before interventions.ban starts (2004-06): it has no effect" in err
+
+
+def test_bench_names_its_option(capsys):
+    code = main(["bench", "--agents", "10", "--months", "1"])
+    assert code == 2 and capsys.readouterr().err.strip() == "--agents: Input should be greater than or equal to 1000 (got 10)"
+
+
+def _compare_files(tmp_path, **alt) -> list[str]:
+    (tmp_path / "base.toml").write_text(BASE + "months = 60\n")
+    (tmp_path / "alt.toml").write_text(BASE + "".join(f"{k} = {v}\n" for k, v in alt.items()))
+    return [str(tmp_path / "base.toml"), str(tmp_path / "alt.toml")]
+
+
+def test_compare_refuses_runs_of_different_horizons_starts_or_scales(tmp_path, capsys):
+    files = _compare_files(tmp_path, months=120, start='"2001-01"', scale=25)
+    code = main(["compare", *files, "--reps", "2", "--out", str(tmp_path / "out")])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and not (tmp_path / "out").exists()
+    alt, base = files[1], files[0]
+    assert lines == [
+        f"{alt}: months: 120 differs from the base's 60 ({base}); compared runs need the same horizon (or give --months for all)",
+        f"{alt}: start: 2001-01 differs from the base's 2000-01 ({base}); compared runs need the same start month",
+        f"{alt}: scale: 25 differs from the base's 20 ({base}); compared runs need the same scale (or give --scale for all)",
+    ]
+
+
+class _NoRun:
+    """Stands for the model: a command that gets this far has started running."""
+
+    def __init__(self, *a, **k):
+        raise AssertionError("the command ran a model before checking its output folder")
+
+
+def _out_commands(tmp_path, out) -> dict[str, list[str]]:
+    from conftest_experiments import write_experiment
+
+    grid = write_experiment(tmp_path, {"police.raid_rate": {"levels": [0.01]}})
+    sobol = write_experiment(tmp_path, {"police.raid_rate": {"min": 0.01, "max": 0.1}, "police.conviction_rate":
+                             {"min": 0.2, "max": 0.6}}, name="sob", design="sobol", samples=2)  # fmt: skip
+    base = str(SCENARIOS / "baseline.toml")
+    return {
+        "run": ["run", base, "--months", "1", "--out", str(out)],
+        "compare": ["compare", base, str(SCENARIOS / "peacekeeper_ban.toml"), "--reps", "2", "--months", "1",
+                    "--workers", "1", "--out", str(out)],  # fmt: skip
+        "sweep": ["sweep", str(grid), "--workers", "1", "--out", str(out)],
+        "sensitivity": ["sensitivity", str(sobol), "--workers", "1", "--out", str(out)],
+    }
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sweep", "sensitivity"])
+@pytest.mark.parametrize("problem", ["an existing file", "a path under a file", "a folder that cannot be written"])
+def test_an_unusable_output_folder_is_one_line_and_exit_2_before_anything_runs(tmp_path, capsys, monkeypatch, command, problem):
+    import os
+
+    import sim.runner
+
+    monkeypatch.setattr(sim.runner, "MigrationModel", _NoRun)
+    target = tmp_path / "taken"
+    if problem == "a folder that cannot be written":
+        target.mkdir()
+        real = os.access
+        monkeypatch.setattr(os, "access", lambda p, mode, **k: False if Path(p) == target else real(p, mode, **k))
+        out, expected = target, "the folder cannot be written (permission denied)"
+    else:
+        target.write_text("not a folder")
+        out = target if problem == "an existing file" else target / "sub"
+        expected = "is a file, not a folder" if out == target else f"cannot be created: {target} is a file, not a folder"
+    code = main(_out_commands(tmp_path, out)[command])
+    err = capsys.readouterr().err
+    assert code == 2 and err.strip() == f"{out}: --out: {expected}", err
+
+
+# one bad input per command: every command of `sim` answers bad input with one line and exit status 2
+BAD_INPUT = {
+    "scenarios": (["scenarios", "extra"], "unrecognized arguments: extra"),
+    "run": (["run", "MISSING.toml"], "MISSING.toml: file not found"),
+    "bench": (["bench", "--scenario", "MISSING.toml", "--agents", "2000", "--months", "1"], "MISSING.toml: file not found"),
+    "compare": (["compare", str(SCENARIOS / "baseline.toml"), "MISSING.toml"], "MISSING.toml: file not found"),
+    "sweep": (["sweep", "MISSING.toml"], "MISSING.toml: file not found"),
+    "sensitivity": (["sensitivity", "MISSING.toml"], "MISSING.toml: file not found"),
+}
+
+
+def test_every_command_has_a_bad_input_case():
+    from sim.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert set(sub.choices) == set(BAD_INPUT), "give each command one bad input in BAD_INPUT"
+
+
+@pytest.mark.parametrize("command", list(BAD_INPUT))
+def test_every_command_answers_bad_input_with_one_line_and_exit_2(tmp_path, capsys, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    argv, expected = BAD_INPUT[command]
+    try:
+        code = main(argv)
+    except SystemExit as e:  # argparse
+        code = e.code
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert expected in err.strip().splitlines()[-1], err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
 def test_circular_extends_is_reported(tmp_path, capsys):

@@ -82,6 +82,35 @@ def test_compare_command_writes_effects_charts_and_a_readable_table(tmp_path, ca
     for png in ("fan_charts.png", "effects.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(pd.read_csv(out / "runs.csv")) == 3 * 2
+    assert stdout.startswith("Effects against baseline: 2 paired replications (seeds 1-2), 2000-01 to 2001-12 (24 months), scale 2000\n")
+
+    status, stdout, _ = sim_main(capsys, "compare", BASELINE, SCENARIOS / "peacekeeper_ban.toml", "--reps", 2,
+                                 "--months", 2, "--scale", 2000, "--workers", 1, "--out", out, "--no-plots")  # fmt: skip
+    assert status == 0 and ".png" not in stdout
+    assert not (out / "fan_charts.png").exists() and not (out / "effects.png").exists()  # not left from the run before
+
+
+def test_relative_intervals_of_a_count_stop_at_minus_100_percent():
+    from sim.experiments.plots import relative_effects
+
+    e = pd.DataFrame({"baseline_mean": [10.0, 0.0], "effect": [-8.0, 1.0], "ci_low": [-30.0, 0.5], "ci_high": [14.0, 2.0]})
+    r = relative_effects(e)
+    assert r.loc[0].tolist() == [-80.0, -100.0, 140.0]
+    assert r.loc[1].isna().all()  # no relative change of a metric whose baseline mean is 0
+
+
+def test_fan_charts_draw_the_base_on_top_and_say_how_many_replications(comparison, monkeypatch):
+    from sim.experiments import plots
+
+    figures = []
+    monkeypatch.setattr(plots, "_save", lambda fig, path: figures.append(fig))
+    plots.fan_charts(comparison.timeseries, comparison.scenarios, "unused.png")
+    fig = figures[0]
+    assert fig.get_suptitle() == "Median and 90% band over 4 replications per scenario"
+    for ax in fig.axes:
+        top = max(ax.get_lines(), key=lambda line: line.get_zorder())
+        assert top.get_label() == "baseline (base)"
+    assert fig.legends[0].get_texts()[0].get_text() == "baseline (base)"
 
 
 def test_compare_needs_two_replications_and_distinct_names(capsys):

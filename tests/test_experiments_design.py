@@ -64,6 +64,7 @@ BAD = [
     ({"desing": "grid"}, "desing: unknown key"),
     ({"base": "missing.toml"}, "base: scenario file 'missing.toml' not found"),
     ({"fixed": {"population.size": 10}}, "fixed.population.size: Input should be greater than or equal to 1000"),
+    ({"fixed": {"population.male_share": True}}, "fixed.population.male_share: expected a number, got true"),
 ]  # fmt: skip
 
 
@@ -77,3 +78,13 @@ def test_bad_experiment_gives_file_key_message_exit_2_and_writes_nothing(tmp_pat
     assert f"{path}: {message}" in stderr
     assert "Traceback" not in stderr
     assert not out.exists()
+
+
+def test_an_experiment_name_that_is_a_path_is_refused(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = write_experiment(tmp_path, {"police.raid_rate": {"levels": [0.01]}})
+    path.write_text('name = "../elsewhere"\n' + path.read_text())
+    status, _, stderr = sim_main(capsys, "sweep", path)
+    assert status == 2
+    assert stderr.strip() == f"{path}: name: must be a plain name (no '/' or '\\', not starting with '.'): it names the results folder, got '../elsewhere'"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exp.toml"]

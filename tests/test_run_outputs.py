@@ -57,3 +57,20 @@ def test_counts_are_in_real_persons():
     for df in (coarse, fine):
         assert abs(df["population_home"].iloc[0] - 400_000 * (1 - 0.02)) < 0.01 * 400_000
     assert (coarse["population_home"] % 100 == 0).all()
+
+
+def test_plot_legends_sit_outside_the_axes_and_counts_have_thousands_separators(monkeypatch, tmp_path):
+    import sim.plots
+
+    figures = {}
+    monkeypatch.setattr(sim.plots, "_save", lambda fig, path: figures.setdefault(path.name, fig))
+    df = sim.run(SCENARIOS / "baseline.toml", months=24, scale=100, overrides={"population.size": 400_000})
+    sim.plots.run_plots(df, tmp_path)
+    assert sorted(figures) == sorted(sim.plots.PLOT_FILES)
+    for name, fig in figures.items():
+        fig.canvas.draw()
+        assert all(ax.get_legend() is None for ax in fig.axes) and len(fig.legends) == 1, name
+        legend = fig.legends[0].get_window_extent()
+        assert not any(legend.overlaps(ax.get_window_extent()) for ax in fig.axes), name
+    labels = [t.get_text() for t in figures["outflows.png"].axes[0].get_yticklabels()]
+    assert any("," in t for t in labels) and all("e" not in t for t in labels), labels

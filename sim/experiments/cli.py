@@ -10,8 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..cli import _positive, _scale, _seed
+from ..cli import _positive, _scale, _seed, compile_notice, plural
+from ..runner import OPTIONS, check_output_folder
 from .errors import RunsFailed
+
+SHOWN_METRICS = 4  # metrics a sweep prints per design point (runs.csv has all)
 
 
 def _fmt(x: float) -> str:
@@ -34,8 +37,8 @@ def _sweep_options(p: argparse.ArgumentParser) -> None:
 
 def register(sub) -> None:
     p = sub.add_parser("compare", help="effects of scenarios against a base, paired replications with 95%% intervals")
-    p.add_argument("base", type=Path, help="base scenario file (TOML)")
-    p.add_argument("alternatives", type=Path, nargs="+", help="scenario files to compare with the base")
+    p.add_argument("base", type=Path, help="base scenario file (TOML) or a shipped scenario's name (see `sim scenarios`)")
+    p.add_argument("alternatives", type=Path, nargs="+", help="scenario files or names to compare with the base")
     p.add_argument("--reps", type=_positive, default=10, help="replications per scenario (default: 10)")
     p.add_argument("--seed", type=_seed, default=1, help="seed of replication 0; replication i uses seed + i (default: 1)")
     p.add_argument("--months", type=_positive, help="months to simulate (default: the scenarios')")
@@ -77,27 +80,29 @@ def _guarded(run):
 
 @_guarded
 def cmd_compare(args) -> int:
-    from .compare import compare, effects_table, write_comparison
+    from .compare import CHARTS, compare, effects_table, write_comparison
 
+    check_output_folder(args.out)
+    compile_notice()
     c = compare(
         args.base, args.alternatives, reps=args.reps, seed=args.seed, months=args.months, scale=args.scale,
-        workers=args.workers, scheduler=args.scheduler,
+        workers=args.workers, scheduler=args.scheduler, labels=OPTIONS,
     )  # fmt: skip
     write_comparison(c, args.out, plots=not args.no_plots)
     print(effects_table(c))
-    files = "effects.csv, runs.csv, manifest.json" + ("" if args.no_plots else ", fan_charts.png, effects.png")
-    print(f"\nresults in {args.out}/ ({files})")
+    files = ["effects.csv", "runs.csv", "manifest.json", *(() if args.no_plots else CHARTS)]
+    print(f"\nresults in {args.out}/ ({', '.join(files)})")
     return 0
 
 
 def _report(info: dict) -> int:
     """Print what a sweep did (``attrs["sweep"]`` of its result); exit status 1 if runs failed."""
     failed = info["failed"]
-    print(f"{info['ran'] + info['skipped']} runs: {info['ran']} run now, {info['skipped']} already done; "
+    print(f"{plural(info['ran'] + info['skipped'], 'run')}: {info['ran']} run now, {info['skipped']} already done; "
           f"{info['ok']} ok, {failed} failed")  # fmt: skip
     print(f"results in {info['out']}/ (runs.csv, timeseries.parquet, manifest.json)")
     if failed:
-        print(f"{failed} runs failed (see the status and error columns of runs.csv); "
+        print(f"{plural(failed, 'run')} failed (see the status and error columns of runs.csv); "
               "the same command again retries them", file=sys.stderr)  # fmt: skip
     return 1 if failed else 0
 
@@ -105,27 +110,46 @@ def _report(info: dict) -> int:
 @_guarded
 def cmd_sweep(args) -> int:
     from .design import load_experiment
-    from .sweep import sweep
+    from .sweep import default_out, sweep
 
     exp = load_experiment(args.experiment, months=args.months, reps=args.reps)
-    print(f"sweep {exp.name}: design {exp.design}, {len(exp.parameters)} parameters, "
-          f"{exp.replications} replications, {exp.months} months")  # fmt: skip
-    runs = sweep(exp, args.out, workers=args.workers, scheduler=args.scheduler, plots=not args.no_plots)
+    out = check_output_folder(args.out or default_out(exp))
+    print(_heading("sweep", exp))
+    compile_notice()
+    runs = sweep(exp, out, workers=args.workers, scheduler=args.scheduler, plots=not args.no_plots)
     if exp.design == "grid":
-        means = runs[runs["status"] == "ok"].groupby(exp.keys, sort=False)[list(exp.metrics[:4])].mean()
-        print(f"mean over replications per design point:\n{means.to_string(float_format=_fmt)}")
+        shown = list(exp.metrics[:SHOWN_METRICS])
+        means = runs[runs["status"] == "ok"].groupby(exp.keys, sort=False)[shown].mean()
+        means = _in_percent(means)
+        which = "" if len(shown) == len(exp.metrics) else f" ({len(shown)} of {len(exp.metrics)} metrics; runs.csv has all)"
+        print(f"mean over replications per design point{which}:\n{means.to_string(float_format=_fmt)}")
     return _report(runs.attrs["sweep"])
+
+
+def _in_percent(table):
+    """Share columns in percent, as ``sim run`` and ``sim compare`` print them (``working_age_share (%)``)."""
+    from ..outputs import BY_NAME
+
+    shares = [c for c in table.columns if BY_NAME[c].unit in ("share", "0-1")]
+    return table.assign(**{c: table[c] * 100 for c in shares}).rename(columns={c: f"{c} (%)" for c in shares})
+
+
+def _heading(command: str, exp) -> str:
+    return (f"{command} {exp.name}: design {exp.design}, {plural(len(exp.parameters), 'parameter')}, "
+            f"{plural(exp.replications, 'replication')}, {exp.months} months")  # fmt: skip
 
 
 @_guarded
 def cmd_sensitivity(args) -> int:
     from .design import load_experiment
     from .sensitivity import sensitivity
+    from .sweep import default_out
 
     exp = load_experiment(args.experiment, months=args.months, reps=args.reps)
-    print(f"sensitivity {exp.name}: design {exp.design}, {len(exp.parameters)} parameters, "
-          f"{exp.replications} replications, {exp.months} months")  # fmt: skip
-    indices = sensitivity(exp, args.out, workers=args.workers, scheduler=args.scheduler, plots=not args.no_plots)
+    out = check_output_folder(args.out or default_out(exp))
+    print(_heading("sensitivity", exp))
+    compile_notice()
+    indices = sensitivity(exp, out, workers=args.workers, scheduler=args.scheduler, plots=not args.no_plots)
     by = "ST" if exp.design == "sobol" else "mu_star"
     for m, g in indices.groupby("metric", sort=False):
         print(f"\n{m}:\n{g.drop(columns='metric').sort_values(by, ascending=False).to_string(index=False, float_format=_fmt)}")

@@ -63,6 +63,8 @@ LABELS = {
     "old_age_dependency_ratio": "old-age dependency ratio",
 }
 
+CHARTS = ("fan_charts.png", "effects.png")  # what ``write_comparison`` draws
+
 EFFECT_COLUMNS = [
     "scenario", "metric", "baseline_mean", "scenario_mean", "effect", "ci_low", "ci_high",
     "relative_effect", "paired_ci_width", "unpaired_ci_width",
@@ -142,20 +144,26 @@ def compare(
     scheduler: str | None = None,
     progress: bool | None = None,
     posterior: pd.DataFrame | None = None,
+    labels: dict[str, str] | None = None,
 ) -> Comparison:
     """Run ``reps`` replications of ``base`` and each alternative (replication i: seed ``seed + i``).
 
-    ``months``, ``scale`` and dotted ``overrides`` apply to every scenario. With a ``posterior``
-    (``sim.experiments.posterior.read_posterior``), replication i draws one parameter set, keyed by its
-    seed, and applies it to every scenario alike. Raises ``ScenarioError`` for
-    an invalid scenario and ``RunsFailed`` if a run fails (a comparison needs every pair).
+    ``months``, ``scale`` and dotted ``overrides`` apply to every scenario; ``labels`` name them in
+    messages (see ``sim.runner.resolve``). With a ``posterior`` (``sim.experiments.posterior.read_posterior``),
+    replication i draws one parameter set, keyed by its seed, and applies it to every scenario alike.
+    Raises ``ScenarioError`` for an invalid scenario or for scenarios that differ in horizon, start month
+    or scale (``ExperimentError``), and ``RunsFailed`` if a run fails (a comparison needs every pair).
     """
     if reps < 2:
         raise ExperimentError([f"--reps: a confidence interval needs at least 2 replications (got {reps})"])
     unknown = [m for m in metrics if lookup(m) is None]
     if unknown:
         raise ExperimentError([f"metrics: unknown output {m!r} (known: {', '.join(METRICS)})" for m in unknown])
-    scenarios = [resolve(s, overrides, months=months, scale=scale) for s in [base, *alternatives]]
+    sources = [base, *alternatives]
+    scenarios = [resolve(s, overrides, labels, months=months, scale=scale) for s in sources]
+    mismatches = comparability_problems(scenarios, sources)
+    if mismatches:
+        raise ExperimentError(mismatches)
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
         raise ExperimentError([f"scenarios: two scenarios are named {n!r}; give them distinct names" for n in sorted({n for n in names if names.count(n) > 1})])  # noqa: E501
@@ -209,10 +217,34 @@ def compare(
     return Comparison(names[0], names, paired_effects(runs, names[0], metrics), runs, ts, manifest)
 
 
+# what paired runs must share, and the option that sets it for every scenario (None: no option)
+COMMON = {"months": ("horizon", "--months"), "start": ("start month", None), "scale": ("scale", "--scale")}
+
+
+def comparability_problems(scenarios: list[Scenario], sources: list) -> list[str]:
+    """One line per alternative and value that differs from the base's: months, start or scale."""
+    where = [str(s) if isinstance(s, str | Path) else f"<scenario {sc.name}>" for s, sc in zip(sources, scenarios)]
+    base, problems = scenarios[0], []
+    for sc, src in zip(scenarios[1:], where[1:]):
+        for key, (what, option) in COMMON.items():
+            mine, theirs = getattr(sc, key), getattr(base, key)
+            if mine != theirs:
+                fix = f" (or give {option} for all)" if option else ""
+                show = lambda v: v if isinstance(v, str) else f"{v:,g}"  # noqa: E731
+                problems.append(f"{src}: {key}: {show(mine)} differs from the base's {show(theirs)} ({where[0]}); "
+                                f"compared runs need the same {what}{fix}")  # fmt: skip
+    return problems
+
+
 def write_comparison(c: Comparison, out: str | Path, plots: bool = True) -> Path:
     """Write ``effects.csv``, ``runs.csv``, ``timeseries.parquet``, ``costs.csv``, ``manifest.json`` and the
-    charts into ``out`` (``read_comparison`` reads the folder back)."""
-    out = Path(out)
+    charts (``CHARTS``) into ``out`` (``read_comparison`` reads the folder back).
+
+    Without ``plots``, the charts of an earlier comparison in ``out`` are removed.
+    """
+    from ..runner import check_output_folder
+
+    out = check_output_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write(out / "effects.csv", lambda p: c.effects.to_csv(p, index=False))
     atomic_write(out / "runs.csv", lambda p: c.runs.to_csv(p, index=False))
@@ -226,6 +258,9 @@ def write_comparison(c: Comparison, out: str | Path, plots: bool = True) -> Path
 
         atomic_write(out / "fan_charts.png", lambda p: fan_charts(c.timeseries, c.scenarios, p))
         atomic_write(out / "effects.png", lambda p: effects_chart(c.effects, c.base, p))
+    else:
+        for name in CHARTS:
+            (out / name).unlink(missing_ok=True)
     return out
 
 
@@ -285,8 +320,10 @@ def effects_table(c: Comparison) -> str:
     dates = c.timeseries.loc[c.timeseries["month"] > 0, "date"]
     reps = c.manifest["replications"]
     lo, hi = c.manifest["seeds"]
+    sc = c.manifest["scenarios"][c.base]
     lines = [
-        f"Effects against {c.base}: {reps} paired replications (seeds {lo}-{hi}), {dates.min()} to {dates.max()}",
+        f"Effects against {c.base}: {reps} paired replications (seeds {lo}-{hi}), {dates.min()} to {dates.max()} "
+        f"({sc['months']} months), scale {sc['scale']:g}",
         f"effect = scenario minus {c.base} (mean of the paired differences), with its 95% confidence interval;",
         "* marks an interval that excludes zero (the change is unlikely to be chance).",
     ]

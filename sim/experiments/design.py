@@ -37,7 +37,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ..outputs import FLOWS, STOCKS
-from ..scenario import Scenario, ScenarioError, load_scenario
+from ..scenario import NAME_PATTERN, PATTERN_TEXT, Scenario, ScenarioError, load_scenario, show
 from .errors import ExperimentError
 from .runs import RunSpec
 
@@ -60,7 +60,9 @@ class ParameterSpec(_Strict):
 
 
 class ExperimentFile(_Strict):
-    name: str | None = Field(None, description="name of the experiment (default: the file name)")
+    name: str | None = Field(
+        None, pattern=NAME_PATTERN, max_length=100, description="name of the experiment and of its results folder"
+    )
     description: str = ""
     base: str = Field(description="base scenario file, relative to the experiment file")
     design: Literal["grid", "lhs", "sobol", "morris"]
@@ -221,7 +223,9 @@ def _message(err: dict) -> str:
             return "unknown key"
         case "missing":
             return "required value is missing"
-    return f"{err['msg']} (got {err.get('input')!r})"
+        case "string_pattern_mismatch":
+            return f"{PATTERN_TEXT.get(err['ctx']['pattern'], err['msg'])}, got {show(err['input'])}"
+    return f"{err['msg']} (got {show(err.get('input'))})"
 
 
 def _without_source(problem: str, key: str) -> str:
@@ -247,7 +251,7 @@ def load_experiment(path: str | Path, *, months: int | None = None, reps: int | 
     path = Path(path)
     f = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a byte-order mark is not an error
     except FileNotFoundError:
         raise ExperimentError([f"{f}: file not found"]) from None
     except (OSError, UnicodeDecodeError) as e:
@@ -328,13 +332,15 @@ def _load_base(spec: ExperimentFile, f: str, base_path: Path, problems: list[str
         problems.append(f"{f}: base: scenario file '{spec.base}' not found (looked in {Path(f).parent})")
         return None
     try:
-        return load_scenario(base_path, over)
+        return load_scenario(base_path, over, _labels(spec, f))
     except ScenarioError as e:
-        for line in e.problems:
-            src, _, rest = line.partition(": ")
-            key = rest.split(": ", 1)[0]
-            problems.append(f"{f}: fixed.{key}: {rest.removeprefix(key + ': ')}" if src == "override" and key in over else line)
+        problems.extend(e.problems)
         return None
+
+
+def _labels(spec: ExperimentFile, f: str) -> dict[str, str]:
+    """What stands for the overrides of the experiment file in messages: ``FILE: fixed.key``."""
+    return {**{k: f"{f}: fixed.{k}" for k in spec.fixed}, "months": f"{f}: months"}
 
 
 def _parameter(spec: ExperimentFile, key: str, data: dict, base_path: Path, f: str, problems: list[str]) -> Parameter:
@@ -364,7 +370,7 @@ def _parameter(spec: ExperimentFile, key: str, data: dict, base_path: Path, f: s
     over = {**spec.fixed, **({"months": spec.months} if spec.months is not None else {})}
     for value in trial:
         try:
-            load_scenario(base_path, {**over, key: value})
+            load_scenario(base_path, {**over, key: value}, _labels(spec, f))
         except ScenarioError as e:
             problems.extend(f"{where}: value {value!r}: {_without_source(line, key)}" for line in e.problems)
     return param

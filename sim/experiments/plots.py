@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from ..plots import thousands  # noqa: E402
 from .compare import label  # noqa: E402
 from .design import Experiment  # noqa: E402
 from .store import atomic_write  # noqa: E402
@@ -33,7 +34,8 @@ FAN_SERIES = (
 
 
 def _save(fig, path: Path) -> Path:
-    fig.tight_layout()
+    if fig.get_layout_engine() is None:
+        fig.tight_layout()
     atomic_write(Path(path), lambda p: fig.savefig(p, dpi=100, format="png"))
     plt.close(fig)
     return Path(path)
@@ -43,7 +45,8 @@ def svg(fig, name: str = "figure") -> str:
     """The figure as an inline ``<svg>`` element (no XML prolog, no metadata, ids unique to ``name``)."""
     buf = io.StringIO()
     with matplotlib.rc_context({"svg.hashsalt": name, "svg.fonttype": "none"}):
-        fig.tight_layout()
+        if fig.get_layout_engine() is None:
+            fig.tight_layout()
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
     plt.close(fig)
     text = buf.getvalue()
@@ -57,46 +60,68 @@ def fan_charts(ts: pd.DataFrame, scenarios: list[str], path: str | Path) -> Path
 
 
 def fan_figure(ts: pd.DataFrame, scenarios: list[str]):
-    """The fan charts: one panel per series of ``FAN_SERIES``, a median line and a 90% band per scenario."""
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True)
-    for k, name in enumerate(scenarios):
+    """The fan charts: one panel per series of ``FAN_SERIES``, a median line and a 90% band per scenario.
+
+    The base (``scenarios[0]``) is drawn last, in black, so that no alternative hides it; alternative k
+    is in colour ``C{k-1}`` in every chart of a comparison.
+    """
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7.5), sharex=True, layout="constrained")
+    reps = ts.groupby("scenario")["replication"].nunique().min()
+    order = [*range(1, len(scenarios)), 0]  # alternatives first, the base on top
+    for k in order:
+        name = scenarios[k]
+        color = "k" if k == 0 else f"C{k - 1}"
         runs = ts[ts["scenario"] == name]
         dates = pd.to_datetime(runs.loc[runs["replication"] == runs["replication"].min(), "date"], format="%Y-%m")
         for ax, (title, series) in zip(axes.flat, FAN_SERIES):
             values = np.stack([series(g).to_numpy(float) for _, g in runs.groupby("replication")])
             lo, mid, hi = np.percentile(values, [5, 50, 95], axis=0)
-            ax.fill_between(dates, lo, hi, color=f"C{k}", alpha=0.25, linewidth=0)
-            ax.plot(dates, mid, color=f"C{k}", label=name)
+            ax.fill_between(dates, lo, hi, color=color, alpha=0.15 if k == 0 else 0.25, linewidth=0, zorder=2 * (k == 0) + 1)
+            ax.plot(dates, mid, color=color, linewidth=2 if k == 0 else 1.3, zorder=2 * (k == 0) + 2,
+                    label=f"{name} (base)" if k == 0 else name)  # fmt: skip
             ax.set_title(title, fontsize=10)
-    axes.flat[0].legend(fontsize=8, loc="best")
-    fig.suptitle("Median and 90% band over replications", fontsize=11)
+            if "million" not in title:
+                thousands(ax)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    handles, labels = [handles[-1], *handles[:-1]], [labels[-1], *labels[:-1]]  # the base first
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), fontsize=9, frameon=False)
+    fig.suptitle(f"Median and 90% band over {reps} replication{'' if reps == 1 else 's'} per scenario", fontsize=11)
     return fig
 
 
+def relative_effects(e: pd.DataFrame) -> pd.DataFrame:
+    """``effect``, ``low`` and ``high`` in percent of the baseline mean (NaN where that mean is 0).
+
+    No metric falls below zero, so no change is below -100%: a t interval's lower end past it is cut there.
+    """
+    scale = e["baseline_mean"].where(e["baseline_mean"] != 0) / 100
+    return pd.DataFrame({
+        "effect": e["effect"] / scale, "low": (e["ci_low"] / scale).clip(lower=-100), "high": e["ci_high"] / scale,
+    })  # fmt: skip
+
+
 def effects_chart(effects: pd.DataFrame, base: str, path: str | Path) -> Path:
-    """Relative effect of each alternative on each metric, with its 95% interval."""
+    """Relative effect of each alternative on each metric, with its 95% interval (``relative_effects``)."""
     return _save(effects_figure(effects, base), path)
 
 
 def effects_figure(effects: pd.DataFrame, base: str):
-    """Relative effect of each alternative on each metric (points) with its 95% interval (bars); each
-    alternative in its colour of the fan charts (the base's, C0, is left out)."""
+    """Relative effect of each alternative on each metric (points) with its 95% interval (bars), each
+    alternative in its colour of the fan charts."""
     metrics = list(dict.fromkeys(effects["metric"]))
     names = list(dict.fromkeys(effects["scenario"]))
     fig, ax = plt.subplots(figsize=(9, 1.2 + 0.45 * len(metrics) * max(1, len(names) / 2)))
     step = 0.7 / max(1, len(names))
     for k, name in enumerate(names):
-        e = effects[effects["scenario"] == name].set_index("metric").loc[metrics]
-        scale = e["baseline_mean"].where(e["baseline_mean"] != 0) / 100
+        r = relative_effects(effects[effects["scenario"] == name].set_index("metric").loc[metrics])
         y = np.arange(len(metrics)) + (k - (len(names) - 1) / 2) * step
-        x = e["effect"] / scale
-        err = np.vstack([x - e["ci_low"] / scale, e["ci_high"] / scale - x])
-        ax.errorbar(x, y, xerr=err, fmt="o", color=f"C{k + 1}", capsize=3, label=name)  # C0 is the base's colour
+        err = np.vstack([r["effect"] - r["low"], r["high"] - r["effect"]])
+        ax.errorbar(r["effect"], y, xerr=err, fmt="o", color=f"C{k}", capsize=3, label=name)
     ax.axvline(0, color="k", linewidth=0.8)
     ax.set_yticks(range(len(metrics)), [label(m) for m in metrics], fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel(f"change against {base} (%), with 95% interval")
-    ax.legend(fontsize=8, loc="best")
+    ax.set_xlabel(f"change against {base} (%), with 95% interval (cut at -100%)")
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(1.01, 0), frameon=False)
     return fig
 
 
@@ -109,7 +134,7 @@ def cost_effect_figure(ce: pd.DataFrame, names: list[str] | None = None):
     names = names or ["", *ce["scenario"]]
     fig, ax = plt.subplots(figsize=(7.5, 4.2))
     for r in ce.itertuples():
-        k = names.index(r.scenario)
+        k = names.index(r.scenario) - 1  # the colour of the alternative in the fan charts
         x, y = r.cost / 1e6, r.averted
         xerr = [[x - r.cost_ci_low / 1e6], [r.cost_ci_high / 1e6 - x]]
         yerr = [[y - r.averted_ci_low], [r.averted_ci_high - y]]
@@ -119,7 +144,7 @@ def cost_effect_figure(ce: pd.DataFrame, names: list[str] | None = None):
     ax.set_xlabel("added cost (USD million)")
     ax.set_ylabel("persons trafficked averted")
     ax.set_title("Cost against effect, with 95% intervals (above the line: fewer persons trafficked)", fontsize=10)
-    ax.legend(fontsize=8, loc="best")
+    ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(1.01, 0), frameon=False)
     return fig
 
 
@@ -151,6 +176,7 @@ def sweep_plots(exp: Experiment, runs: pd.DataFrame, out: str | Path) -> list[Pa
                 ax.plot(range(len(means)), means[col], "o-", color=f"C{k}", label=str(col))
             ax.set_xticks(range(len(means)), [str(v) for v in means.index])
             ax.set(xlabel=keys[0], ylabel=f"{label(m)} (mean)")
+            thousands(ax)
             ax.legend(title=keys[1], fontsize=8, title_fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1))
         else:
             fig, axes = _grid_axes(len(keys))
@@ -163,6 +189,7 @@ def sweep_plots(exp: Experiment, runs: pd.DataFrame, out: str | Path) -> list[Pa
                     points = ok.groupby("point")[[key, m]].mean()
                     ax.plot(points[key], points[m], ".", alpha=0.6)
                 ax.set_xlabel(key, fontsize=8)
+                thousands(ax)
             axes[0].set_ylabel(label(m), fontsize=8)
         fig.suptitle(f"{exp.name}: {label(m)}", fontsize=10)
         paths.append(_save(fig, Path(out) / f"sweep_{m}.png"))

@@ -91,5 +91,8 @@ def sensitivity(
         from .plots import sensitivity_charts
 
         sensitivity_charts(indices, out)
+    else:
+        for stale in Path(out).glob("indices_*.png"):
+            stale.unlink()
     indices.attrs["sweep"] = runs.attrs["sweep"]
     return indices

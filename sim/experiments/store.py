@@ -62,6 +62,18 @@ def versions() -> dict[str, str]:
     return out
 
 
+def _differences(stored: dict, current: dict) -> str:
+    """What makes two experiments' runs differ, for a message: ``replications = 5 (now 1), ...``."""
+    out = []
+    for k in ("design", "samples", "morris_levels", "replications", "months", "seed", "fixed", "parameters"):
+        if stored.get(k) != current.get(k):
+            out.append(f"{k} = {json.dumps(stored.get(k))} (now {json.dumps(current.get(k))})")
+    without_months = lambda d: {k: v for k, v in (d or {}).items() if k != "months"}  # noqa: E731 (months: above)
+    if without_months(stored.get("base")) != without_months(current.get("base")):
+        out.append("another base scenario")
+    return ", ".join(out) or "another fingerprint"
+
+
 def csv_value(v: Any) -> Any:
     """A parameter value for a CSV cell: numbers and strings as they are, tables and lists as JSON."""
     return json.dumps(v) if isinstance(v, list | dict) else v
@@ -79,17 +91,17 @@ class SweepFolder:
     @classmethod
     def open(cls, out: str | Path, experiment: Experiment) -> SweepFolder:
         """Create ``out`` or reopen it for the same experiment; raise ``ExperimentError`` otherwise."""
-        out = Path(out)
+        from ..runner import check_output_folder
+
+        out = check_output_folder(out)
         manifest = out / "manifest.json"
-        if out.exists() and not out.is_dir():
-            raise ExperimentError([f"{out}: is a file, not a results folder"])
         if manifest.exists():
             found = json.loads(manifest.read_text(encoding="utf-8"))
             if found.get("fingerprint") != experiment.fingerprint:
+                stored = found.get("experiment", {})
                 raise ExperimentError([
-                    f"{out}: holds the results of another experiment ({found.get('experiment', {}).get('file')}, "
-                    f"fingerprint {str(found.get('fingerprint'))[:12]}), not of {experiment.file} "
-                    f"(fingerprint {experiment.fingerprint[:12]}); choose another --out folder or remove this one"
+                    f"{out}: holds the runs of {stored.get('file')} with {_differences(stored, experiment.to_dict())}; "
+                    "choose another --out folder or remove this one"
                 ])
         elif out.exists() and any(not p.name.startswith(".") for p in out.iterdir()):
             raise ExperimentError([f"{out}: is not empty and holds no sweep (no manifest.json); choose another --out folder"])

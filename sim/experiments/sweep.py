@@ -54,6 +54,9 @@ def sweep(
             from .plots import sweep_plots
 
             sweep_plots(exp, runs, out)
+        else:
+            for stale in out.glob("sweep_*.png"):  # charts of an earlier call would not match the tables
+                stale.unlink()
     ok = int((runs["status"] == "ok").sum())
     runs.attrs["sweep"] = {"out": str(out), "ran": len(todo), "skipped": len(specs) - len(todo), "ok": ok, "failed": len(runs) - ok}
     return runs
