@@ -11,6 +11,7 @@ background thread (a Solara task, one per browser tab), so the page stays respon
 
 from __future__ import annotations
 
+import html
 import math
 import threading
 import time
@@ -19,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import reacton.ipyvuetify as rv
 import solara
 from matplotlib.figure import Figure
 
@@ -265,6 +265,7 @@ shown: solara.Reactive[pd.DataFrame | None] = solara.reactive(None)  # the run o
 effects: solara.Reactive[Any] = solara.reactive(None)  # the last comparison
 stepper: solara.Reactive[MigrationModel | None] = solara.reactive(None)
 playing = solara.reactive(False)
+per_frame = solara.reactive(3)  # months stepped between two drawings of the charts while playing
 
 
 class _Stopped(Exception):
@@ -321,9 +322,11 @@ def play_task(sc: Scenario):
         model = stepper.value
         while playing.value and play_task.is_current() and model is not None and model.month < sc.months:
             model.step()
-            shown.set(frame(model))
             status.set(f"{sc.name}: month {model.month} of {sc.months} (stepping)")
-            time.sleep(0.02)
+            if model.month % per_frame.value == 0 or model.month == sc.months:
+                shown.set(frame(model))
+        if model is not None:
+            shown.set(frame(model))
         playing.set(False)
 
 
@@ -423,8 +426,8 @@ def Controls():
         solara.Error(p, dense=True)
     with solara.Row():
         solara.Button("Run", color="primary", on_click=do_run, disabled=busy or bool(problems))
-    # the label once (solara.Checkbox passes it twice to this front-end, which shows it twice)
-    rv.Checkbox(label="Compare with baseline", v_model=compare_on.value, on_v_model=compare_on.set, class_="compare")
+    with solara.Div(classes=["compare"]):
+        solara.Checkbox(label="Compare with baseline", value=compare_on)
     if compare_on.value:
         solara.SliderInt("Replications", value=reps, min=2, max=20)
     solara.Markdown("**Month by month**")
@@ -432,32 +435,45 @@ def Controls():
         solara.Button("Reset", on_click=reset, disabled=run_task.pending or bool(problems))
         solara.Button("Pause" if playing.value else "Play", on_click=play_pause, disabled=run_task.pending or bool(problems))
         solara.Button("Step", on_click=step, disabled=busy or bool(problems))
+    solara.SliderInt("Months per picture while playing", value=per_frame, min=1, max=24)
 
 
-@solara.component
-def OutcomesTable(df: pd.DataFrame):
-    rows = "\n".join(f"| {k} | {v} |" for k, v in key_outcomes(df)) if len(df) > 1 else ""
-    solara.Markdown("### Key outcomes\n\n| outcome | value |\n|---|---:|\n" + rows, style={"font-size": "0.9em"})
+def table_html(title: str, note: str, header: list[str], rows: list[list[str]]) -> str:
+    """A small HTML table (text escaped); the first column left-aligned, the others right-aligned."""
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return (f"<h3>{e(title)}</h3>" + (f"<p>{e(note)}</p>" if note else "")
+            + f"<table class='sim-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")  # fmt: skip
 
 
-@solara.component
-def EffectsTable(c):
+TABLE_STYLE = """
+.sim-table { border-collapse: collapse; font-size: 0.85em; margin-bottom: 1em; }
+.sim-table th, .sim-table td { padding: 2px 10px; border-bottom: 1px solid #ddd; text-align: right; }
+.sim-table th:first-child, .sim-table td:first-child { text-align: left; }
+"""
+
+
+def outcomes_html(df: pd.DataFrame) -> str:
+    """The key outcomes of ``sim run`` (``sim.key_outcomes``) as a table."""
+    return table_html("Key outcomes", "", ["outcome", "value"], [list(r) for r in key_outcomes(df)])
+
+
+def effects_html(c) -> str:
+    """A comparison's effects (the rows of ``paired_effects``), formatted as ``sim compare`` formats them."""
     from .experiments.compare import _number, label
 
-    reps_ = c.manifest["replications"]
-    head = (f"### Effects against {c.base}\n\n{reps_} paired replications (seeds {c.manifest['seeds'][0]}-"
-            f"{c.manifest['seeds'][1]}); effect = scenario minus {c.base}, with its 95% confidence interval; "
-            "* marks an interval that excludes zero.\n\n"
-            f"| outcome | {c.base} | {c.scenarios[1]} | effect | 95% CI | change |\n|---|---:|---:|---:|---|---:|\n")  # fmt: skip
-    lines = []
+    lo, hi = c.manifest["seeds"]
+    note = (f"{c.manifest['replications']} paired replications (seeds {lo}-{hi}); effect = scenario minus {c.base}, "
+            "with its 95% confidence interval; * marks an interval that excludes zero.")  # fmt: skip
+    rows = []
     for r in c.effects.itertuples():
         m = r.metric
-        star = "\\*" if r.ci_low > 0 or r.ci_high < 0 else ""
+        star = "*" if r.ci_low > 0 or r.ci_high < 0 else ""
         change = f"{r.relative_effect:+.1%}" if math.isfinite(r.relative_effect) else "n/a"
-        lines.append(f"| {label(m)} | {_number(m, r.baseline_mean)} | {_number(m, r.scenario_mean)} | "
-                     f"{_number(m, r.effect, True)}{star} | [{_number(m, r.ci_low, True)}, {_number(m, r.ci_high, True)}] | {change} |")  # fmt: skip
-    with solara.Div(classes=["effects"]):
-        solara.Markdown(head + "\n".join(lines), style={"font-size": "0.9em"})
+        rows.append([label(m), _number(m, r.baseline_mean), _number(m, r.scenario_mean), _number(m, r.effect, True) + star,
+                     f"[{_number(m, r.ci_low, True)}, {_number(m, r.ci_high, True)}]", change])  # fmt: skip
+    return table_html(f"Effects against {c.base}", note, ["outcome", c.base, c.scenarios[1], "effect", "95% CI", "change"], rows)
 
 
 @solara.component
@@ -489,10 +505,11 @@ def Results():
         return
     solara.FileDownload(lambda: df.to_csv(index=False), filename="timeseries.csv", label="Download timeseries.csv")
     Charts(df)
-    with solara.Div(classes=["outcomes"]):
-        OutcomesTable(df)
+    solara.Style(TABLE_STYLE)
+    if len(df) > 1:  # at least one month
+        solara.HTML(unsafe_innerHTML=outcomes_html(df), classes=["outcomes"])
     if effects.value is not None:
-        EffectsTable(effects.value)
+        solara.HTML(unsafe_innerHTML=effects_html(effects.value), classes=["effects"])
 
 
 @solara.component
