@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import html
 import math
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +25,7 @@ from matplotlib.figure import Figure
 from .model import MigrationModel
 from .outputs import BY_NAME, NAMES
 from .runner import key_outcomes, resolve, run
-from .scenario import INTERVENTION_TYPES, Scenario, load_scenario
+from .scenario import INTERVENTION_TYPES, Scenario, ScenarioError, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 BASELINE = "baseline"
@@ -263,9 +262,6 @@ progress = solara.reactive(0.0)
 status = solara.reactive("")
 shown: solara.Reactive[pd.DataFrame | None] = solara.reactive(None)  # the run or the stepped months on show
 effects: solara.Reactive[Any] = solara.reactive(None)  # the last comparison
-stepper: solara.Reactive[MigrationModel | None] = solara.reactive(None)
-playing = solara.reactive(False)
-per_frame = solara.reactive(3)  # months stepped between two drawings of the charts while playing
 
 
 class _Stopped(Exception):
@@ -296,7 +292,6 @@ def run_task(sc: Scenario, with_compare: bool, n_reps: int):
         return None
     seconds = time.perf_counter() - t0
     shown.set(df)
-    stepper.set(None)
     status.set(f"{sc.name}: {sc.months} months in {seconds:.1f} s")
     if with_compare:
         if sc.name == BASELINE:
@@ -310,24 +305,6 @@ def run_task(sc: Scenario, with_compare: bool, n_reps: int):
         effects.set(c)
         status.set(f"{sc.name}: run in {seconds:.1f} s; comparison, {n_reps} paired replications, in {time.perf_counter() - t1:.1f} s")
     return df
-
-
-_play_lock = threading.Lock()
-
-
-@solara.lab.task(prefer_threaded=True)
-def play_task(sc: Scenario):
-    """Steps the tab's model one month at a time while Play is on; the charts follow each month."""
-    with _play_lock:
-        model = stepper.value
-        while playing.value and play_task.is_current() and model is not None and model.month < sc.months:
-            model.step()
-            status.set(f"{sc.name}: month {model.month} of {sc.months} (stepping)")
-            if model.month % per_frame.value == 0 or model.month == sc.months:
-                shown.set(frame(model))
-        if model is not None:
-            shown.set(frame(model))
-        playing.set(False)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -369,51 +346,22 @@ def Controls():
     files = scenario_files()
     sc = solara.use_memo(_scenario, [scenario_name.value])
     vals = {lv.key: values.value.get(lv.key, lever_value(sc, lv)) for lv in levers()}
-    busy = run_task.pending or playing.value
+    busy = run_task.pending
     problems = _problems(vals)
 
     def pick(name: str) -> None:
         scenario_name.set(name)
         values.set({})
-        stepper.set(None)
         effects.set(None)
 
     def set_lever(key: str, v) -> None:
         values.set({**values.value, key: v})
-        stepper.set(None)
 
     def current() -> Scenario:
         return edited(sc, vals)
 
     def do_run() -> None:
-        playing.set(False)
         run_task(current(), compare_on.value, reps.value)
-
-    def reset() -> None:
-        playing.set(False)
-        s = current()
-        model = MigrationModel(s)
-        stepper.set(model)
-        shown.set(frame(model))
-        status.set(f"{s.name}: month 0 of {s.months} (stepping)")
-
-    def step() -> None:
-        if stepper.value is None:
-            reset()
-        model, s = stepper.value, current()
-        if model.month < s.months:
-            model.step()
-            shown.set(frame(model))
-            status.set(f"{s.name}: month {model.month} of {s.months} (stepping)")
-
-    def play_pause() -> None:
-        if playing.value:
-            playing.set(False)
-            return
-        if stepper.value is None:
-            reset()
-        playing.set(True)
-        play_task(current())
 
     solara.Select("Scenario", values=list(files), value=scenario_name.value, on_value=pick)
     solara.Markdown(sc.description or "_(no description)_", style={"font-size": "0.9em"})
@@ -430,12 +378,8 @@ def Controls():
         solara.Checkbox(label="Compare with baseline", value=compare_on)
     if compare_on.value:
         solara.SliderInt("Replications", value=reps, min=2, max=20)
-    solara.Markdown("**Month by month**")
-    with solara.Row():
-        solara.Button("Reset", on_click=reset, disabled=run_task.pending or bool(problems))
-        solara.Button("Pause" if playing.value else "Play", on_click=play_pause, disabled=run_task.pending or bool(problems))
-        solara.Button("Step", on_click=step, disabled=busy or bool(problems))
-    solara.SliderInt("Months per picture while playing", value=per_frame, min=1, max=24)
+    solara.Markdown("**Month by month**: the *Month by month* tab steps this scenario, as set here, with Mesa's "
+                    "SolaraViz (Reset, Play, Step).", style={"font-size": "0.85em"})
 
 
 def table_html(title: str, note: str, header: list[str], rows: list[list[str]]) -> str:
@@ -501,7 +445,7 @@ def Results():
     df = shown.value
     Status()
     if df is None:
-        solara.Markdown("Pick a scenario, set the levers and press **Run** (or **Step** / **Play** to watch the months unfold).")
+        solara.Markdown("Pick a scenario, set the levers and press **Run**; the *months* tab steps it month by month.")
         return
     solara.FileDownload(lambda: df.to_csv(index=False), filename="timeseries.csv", label="Download timeseries.csv")
     Charts(df)
@@ -512,6 +456,61 @@ def Results():
         solara.HTML(unsafe_innerHTML=effects_html(effects.value), classes=["effects"])
 
 
+class SteppedModel(MigrationModel):
+    """The tab's scenario as its levers set it, built with no arguments as SolaraViz rebuilds a model on
+    Reset; it stops at the scenario's horizon. The model itself is unchanged."""
+
+    def __init__(self, **_):  # SolaraViz passes a Mesa scenario of its own: ours is the tab's
+        super().__init__(current_scenario())
+        self.running = self.month < self.params.months
+
+    def step(self) -> None:
+        super().step()
+        self.running = self.month < self.params.months
+
+
+def current_scenario() -> Scenario:
+    """The scenario picked in this tab, with its levers as set."""
+    return edited(_scenario(), values.value)
+
+
+def _viz_chart(chart: Chart):
+    def component(model: MigrationModel):
+        fig = chart_figure(frame(model), chart)
+        return solara.FigureMatplotlib(fig, format="png") if fig is not None else solara.Text("")
+
+    component.__name__ = chart.title
+    return component
+
+
+def _viz_outcomes(model: MigrationModel):
+    df = frame(model)
+    return solara.HTML(unsafe_innerHTML=outcomes_html(df) if len(df) > 1 else "", classes=["outcomes"])
+
+
+@solara.component
+def MonthsPage():
+    """Mesa's SolaraViz over the tab's scenario: Reset, Play and Step, and the charts grow month by month."""
+    from mesa.visualization import SolaraViz
+
+    key = (scenario_name.value, repr(sorted(values.value.items())))
+
+    def build():
+        try:
+            return SteppedModel()
+        except ScenarioError as e:
+            return e
+
+    model = solara.use_memo(build, [key])
+    if isinstance(model, ScenarioError):
+        for p in model.problems:
+            solara.Error(p)
+        return
+    solara.Style(TABLE_STYLE)
+    SolaraViz(model, components=[(_viz_chart(c), 0) for c in CHARTS] + [(_viz_outcomes, 1)],
+              name=f"Month by month: {model.params.name}", play_interval=20, render_interval=1)  # fmt: skip
+
+
 @solara.component
 def Page():
     solara.Title("trafficking-sim dashboard")
@@ -520,3 +519,9 @@ def Page():
     with solara.Sidebar():
         Controls()
     Results()
+
+
+routes = [
+    solara.Route(path="/", component=Page, label="Run and compare"),
+    solara.Route(path="months", component=MonthsPage, label="Month by month"),
+]

@@ -79,8 +79,6 @@ def _reset_page_state(name="baseline", values=None):
     app.values.set(dict(values or {}))
     app.shown.set(None)
     app.effects.set(None)
-    app.stepper.set(None)
-    app.playing.set(False)
     app.compare_on.set(False)
     app.status.set("")
 
@@ -110,15 +108,15 @@ def _wait(cond, seconds=60.0):
         time.sleep(0.05)
 
 
-def test_step_advances_the_pages_model_one_month_and_reset_starts_again():
-    _reset_page_state("baseline", TINY)
-    box, rc = solara.render(Panels(), handle_error=False)
-    _button(rc, "Step").click()
-    _button(rc, "Step").click()
-    assert len(app.shown.value) == 3 and app.stepper.value.month == 2  # the initial state and two months
-    assert "month 2 of 12" in app.status.value
-    _button(rc, "Reset").click()
-    assert app.stepper.value.month == 0 and len(app.shown.value) == 1
+def test_the_month_by_month_model_is_the_tabs_scenario_stepped_as_sim_run_steps_it():
+    _reset_page_state("peacekeeper_ban", {**TINY, "interventions.peacekeeper_ban.strength": 0.5})
+    model = app.SteppedModel()  # as SolaraViz builds it on Reset
+    assert model.params.interventions["ban"].strength == 0.5 and model.running
+    while model.running:
+        model.step()
+    assert model.month == TINY["months"]  # stops at the horizon
+    expected = sim.run(app.current_scenario())
+    pd.testing.assert_frame_equal(app.frame(model), expected)
 
 
 def test_run_button_runs_the_scenario_as_sim_run_does_and_shows_the_key_outcomes():

@@ -104,15 +104,18 @@ def test_a_student_runs_a_scenario_moves_a_lever_and_compares_with_the_baseline(
     assert "Effects against baseline" in effects and "95% CI" in effects
     assert "persons trafficked, total" in effects and "[" in effects
 
-    page.click("button:has-text('Reset')")  # month by month
-    page.wait_for_selector("text=month 0 of 72")
-    page.click("button:has-text('Step')")
-    page.wait_for_selector("text=month 1 of 72")
-
     with page.expect_download() as dl:
         page.click("text=Download timeseries.csv")
     assert dl.value.suggested_filename == "timeseries.csv"
     assert Path(dl.value.path()).read_text().startswith("month,date,")
+
+    page.click(".v-tab:has-text('months')")  # month by month, with Mesa's SolaraViz
+    page.wait_for_selector("text=Month by month: peacekeeper_ban, changed")
+    page.click("button:has-text('Step')")
+    page.wait_for_selector("text=Time: 1.0")
+    page.click("button:has-text('Step')")
+    page.wait_for_selector("text=Time: 2.0")
+    page.wait_for_selector(".chart img, img", timeout=30_000)
 
     outside = [u for u in requests if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:http://127.0.0.1", "data:"))]
     assert requests and outside == []  # works offline: every request goes to this machine
