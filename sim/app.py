@@ -210,7 +210,7 @@ def _legend(name: str, cumulative: bool) -> str:
     o = BY_NAME.get(name)
     if o is None:
         return name
-    detected = " (detected)" if name in ("victims_identified", "interdicted", "rescued") else ""
+    detected = " (detected)" if name in ("interdicted", "rescued") else ""
     running = ", cumulative" if cumulative and o.kind == "flow" else ""
     return f"{o.description}{detected}{running}"
 
@@ -297,7 +297,7 @@ def run_task(sc: Scenario, with_compare: bool, n_reps: int):
         if sc.name == BASELINE:
             status.set(status.value + "; the baseline itself: change a lever or pick another scenario to compare")
             return df
-        status.set(f"comparing {sc.name} with {BASELINE}: {2 * n_reps} runs ...")
+        status.set(f"comparing {sc.name} with {BASELINE}: {2 * n_reps} runs of about {seconds:.1f} s each ...")
         t1 = time.perf_counter()
         c = compare_with_baseline(sc, n_reps)
         if not run_task.is_current():
@@ -378,7 +378,7 @@ def Controls():
         solara.Checkbox(label="Compare with baseline", value=compare_on)
     if compare_on.value:
         solara.SliderInt("Replications", value=reps, min=2, max=20)
-    solara.Markdown("**Month by month**: the *Month by month* tab steps this scenario, as set here, with Mesa's "
+    solara.Markdown("**Month by month**: the *months* tab steps this scenario, as set here, with Mesa's "
                     "SolaraViz (Reset, Play, Step).", style={"font-size": "0.85em"})
 
 

@@ -124,7 +124,7 @@ def test_a_student_runs_a_scenario_moves_a_lever_and_compares_with_the_baseline(
 
 @pytest.mark.skipif(not os.environ.get("SIM_SCREENSHOTS"), reason="set SIM_SCREENSHOTS=1 to update docs/img/dashboard.png")
 def test_screenshot_of_the_page_for_the_readme(server, browser):
-    page = browser.new_page(viewport={"width": 1500, "height": 1150})
+    page = browser.new_page(viewport={"width": 1500, "height": 2000})  # tall enough for the tables
     page.goto(server)
     page.click(".v-select")
     page.click(".v-list-item:has-text('peacekeeper_ban')")
