@@ -122,6 +122,25 @@ def test_a_student_runs_a_scenario_moves_a_lever_and_compares_with_the_baseline(
     page.close()
 
 
+def test_two_tabs_run_their_own_scenarios_at_the_same_time(server, browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tabs = [context.new_page(), context.new_page()]
+    for tab, name in zip(tabs, ["peacekeeper_ban", "high_unemployment"]):
+        tab.goto(server)
+        tab.click(".v-select")
+        tab.click(f".v-list-item:has-text('{name}')")
+        _set_input(tab, "lever-scale", "2000")
+        _set_input(tab, "lever-months", "48")
+    for tab in tabs:  # the second starts while the first runs
+        tab.click("button:has-text('Run')")
+    for tab, name in zip(tabs, ["peacekeeper_ban", "high_unemployment"]):
+        tab.wait_for_selector(".outcomes table", timeout=60_000)
+        assert tab.locator(".status").inner_text().startswith(f"{name}, changed: 48 months in")
+        assert "(48 months)" in _outcomes(tab)
+    assert _outcomes(tabs[0]) != _outcomes(tabs[1])  # each tab shows its own run
+    context.close()
+
+
 @pytest.mark.skipif(not os.environ.get("SIM_SCREENSHOTS"), reason="set SIM_SCREENSHOTS=1 to update docs/img/dashboard.png")
 def test_screenshot_of_the_page_for_the_readme(server, browser):
     page = browser.new_page(viewport={"width": 1500, "height": 2000})  # tall enough for the tables
