@@ -192,7 +192,8 @@ CHARTS: tuple[Chart, ...] = (
     Chart("Victims: true (stocks) and detected (cumulative)",
           ("victims_sexual", "victims_labour", "victims_peacekeeping", "victims_sexual_at_*",
            "victims_identified", "interdicted", "rescued"), cumulative=True),  # fmt: skip
-    Chart("Population at home and working-age share", ("population_home",), ("working_age_share", "old_age_dependency_ratio")),
+    Chart("Population at home and working-age share", ("population_home",),
+          ("working_age_share", "old_age_dependency_ratio")),  # fmt: skip
     Chart("Enforcement", ("arrests", "prosecutions", "convictions")),
     Chart("Prices and gang revenue", ("gang_revenue_usd",), ("price_*",)),
 )
@@ -233,15 +234,14 @@ def chart_figure(df: pd.DataFrame, chart: Chart) -> Figure | None:
     fig = Figure(figsize=(6.4, 3.3), dpi=90, layout="constrained")
     ax = fig.subplots()
     x = pd.to_datetime(df["date"], format="%Y-%m")
-    axes = [(ax, left, "-")] + ([(ax.twinx(), right, "--")] if right else [])
-    if not left:
-        axes = [(ax, right, "-")]
+    # the second axis draws dashed; so do running totals of flows
+    axes = [(ax, left, "-"), (ax.twinx(), right, "--")] if left and right else [(ax, left or right, "-")]
     handles = []
-    for i, (a, cols, style) in enumerate(axes):
+    for a, cols, style in axes:
         for c in cols:
-            flow = BY_NAME[c].kind == "flow" if c in BY_NAME else False
-            y = df[c].cumsum() if chart.cumulative and flow else df[c]
-            (h,) = a.plot(x, y, style if not (chart.cumulative and flow) else "--", label=_legend(c, chart.cumulative),
+            running = chart.cumulative and c in BY_NAME and BY_NAME[c].kind == "flow"
+            y = df[c].cumsum() if running else df[c]
+            (h,) = a.plot(x, y, "--" if running else style, label=_legend(c, chart.cumulative),
                           color=f"C{len(handles) % 10}")  # fmt: skip
             handles.append(h)
         a.set_ylabel(_unit(cols), fontsize=8)
@@ -260,7 +260,7 @@ compare_on = solara.reactive(False)
 reps = solara.reactive(REPS)
 progress = solara.reactive(0.0)
 status = solara.reactive("")
-shown: solara.Reactive[pd.DataFrame | None] = solara.reactive(None)  # the run or the stepped months on show
+shown: solara.Reactive[pd.DataFrame | None] = solara.reactive(None)  # the run on show
 effects: solara.Reactive[Any] = solara.reactive(None)  # the last comparison
 
 
@@ -274,7 +274,7 @@ def _scenario() -> Scenario:
 
 @solara.lab.task(prefer_threaded=True)
 def run_task(sc: Scenario, with_compare: bool, n_reps: int):
-    """A run (and the comparison when asked) in a background thread; returns (table, seconds)."""
+    """A run (and the comparison when asked) in a background thread; returns the run's table."""
     progress.set(0.0)
     effects.set(None)
     t0 = time.perf_counter()
@@ -303,7 +303,8 @@ def run_task(sc: Scenario, with_compare: bool, n_reps: int):
         if not run_task.is_current():
             return None
         effects.set(c)
-        status.set(f"{sc.name}: run in {seconds:.1f} s; comparison, {n_reps} paired replications, in {time.perf_counter() - t1:.1f} s")
+        took = time.perf_counter() - t1
+        status.set(f"{sc.name}: run in {seconds:.1f} s; comparison, {n_reps} paired replications, in {took:.1f} s")
     return df
 
 
@@ -361,7 +362,12 @@ def Controls():
         return edited(sc, vals)
 
     def do_run() -> None:
-        run_task(current(), compare_on.value, reps.value)
+        try:
+            scenario = current()
+        except ScenarioError as e:  # values within their ranges that do not fit together
+            status.set("; ".join(e.problems))
+            return
+        run_task(scenario, compare_on.value, reps.value)
 
     solara.Select("Scenario", values=list(files), value=scenario_name.value, on_value=pick)
     solara.Markdown(sc.description or "_(no description)_", style={"font-size": "0.9em"})
@@ -415,9 +421,10 @@ def effects_html(c) -> str:
         m = r.metric
         star = "*" if r.ci_low > 0 or r.ci_high < 0 else ""
         change = f"{r.relative_effect:+.1%}" if math.isfinite(r.relative_effect) else "n/a"
-        rows.append([label(m), _number(m, r.baseline_mean), _number(m, r.scenario_mean), _number(m, r.effect, True) + star,
-                     f"[{_number(m, r.ci_low, True)}, {_number(m, r.ci_high, True)}]", change])  # fmt: skip
-    return table_html(f"Effects against {c.base}", note, ["outcome", c.base, c.scenarios[1], "effect", "95% CI", "change"], rows)
+        ci = f"[{_number(m, r.ci_low, True)}, {_number(m, r.ci_high, True)}]"
+        rows.append([label(m), _number(m, r.baseline_mean), _number(m, r.scenario_mean), _number(m, r.effect, True) + star, ci, change])
+    header = ["outcome", c.base, c.scenarios[1], "effect", "95% CI", "change"]
+    return table_html(f"Effects against {c.base}", note, header, rows)
 
 
 @solara.component

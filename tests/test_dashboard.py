@@ -137,3 +137,12 @@ def test_the_lever_values_outside_the_schema_range_block_run_with_a_message():
     assert _button(rc, "Run").disabled
     errors = rc.find(v.Alert).widgets
     assert any("Months: must be between 1 and 1200" in str(w.children) for w in errors)
+
+
+def test_sim_dashboard_listens_on_this_machine_only_unless_told_otherwise():
+    from sim.cli import build_parser
+
+    args = build_parser().parse_args(["dashboard"])
+    assert (args.host, args.port) == ("127.0.0.1", 8765)
+    args = build_parser().parse_args(["dashboard", "--port", "9000", "--host", "0.0.0.0"])
+    assert (args.host, args.port) == ("0.0.0.0", 9000)

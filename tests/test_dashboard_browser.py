@@ -117,7 +117,8 @@ def test_a_student_runs_a_scenario_moves_a_lever_and_compares_with_the_baseline(
     page.wait_for_selector("text=Time: 2.0")
     page.wait_for_selector(".chart img, img", timeout=30_000)
 
-    outside = [u for u in requests if not u.startswith(("http://127.0.0.1", "ws://127.0.0.1", "blob:http://127.0.0.1", "data:"))]
+    local = ("http://127.0.0.1", "ws://127.0.0.1", "blob:http://127.0.0.1", "data:")
+    outside = [u for u in requests if not u.startswith(local)]
     assert requests and outside == []  # works offline: every request goes to this machine
     page.close()
 
@@ -141,7 +142,7 @@ def test_two_tabs_run_their_own_scenarios_at_the_same_time(server, browser):
     context.close()
 
 
-@pytest.mark.skipif(not os.environ.get("SIM_SCREENSHOTS"), reason="set SIM_SCREENSHOTS=1 to update docs/img/dashboard.png")
+@pytest.mark.skipif(not os.environ.get("SIM_SCREENSHOTS"), reason="SIM_SCREENSHOTS=1 updates docs/img/dashboard.png")
 def test_screenshot_of_the_page_for_the_readme(server, browser):
     page = browser.new_page(viewport={"width": 1500, "height": 2000})  # tall enough for the tables
     page.goto(server)
