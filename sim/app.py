@@ -422,7 +422,8 @@ def effects_html(c) -> str:
         star = "*" if r.ci_low > 0 or r.ci_high < 0 else ""
         change = f"{r.relative_effect:+.1%}" if math.isfinite(r.relative_effect) else "n/a"
         ci = f"[{_number(m, r.ci_low, True)}, {_number(m, r.ci_high, True)}]"
-        rows.append([label(m), _number(m, r.baseline_mean), _number(m, r.scenario_mean), _number(m, r.effect, True) + star, ci, change])
+        effect = _number(m, r.effect, True) + star
+        rows.append([label(m), _number(m, r.baseline_mean), _number(m, r.scenario_mean), effect, ci, change])
     header = ["outcome", c.base, c.scenarios[1], "effect", "95% CI", "change"]
     return table_html(f"Effects against {c.base}", note, header, rows)
 
