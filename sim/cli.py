@@ -131,7 +131,7 @@ def _extensions():
     import importlib
 
     found = []
-    for name in ("sim.bench", "sim.experiments.cli"):
+    for name in ("sim.bench", "sim.experiments.cli", "sim.dashboard"):
         try:
             found.append(importlib.import_module(name).register)
         except ModuleNotFoundError as e:
