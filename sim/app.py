@@ -23,7 +23,7 @@ import solara
 from matplotlib.figure import Figure
 
 from .model import MigrationModel
-from .outputs import BY_NAME, NAMES
+from .outputs import BY_NAME, columns as output_columns
 from .runner import key_outcomes, resolve, run
 from .scenario import INTERVENTION_TYPES, Scenario, ScenarioError, load_scenario
 
@@ -164,7 +164,7 @@ def edited(sc: Scenario, values: dict[str, float]) -> Scenario:
 
 def frame(model: MigrationModel) -> pd.DataFrame:
     """The months a model has recorded so far, as ``sim.run`` returns them."""
-    return pd.DataFrame(model.rows, columns=list(NAMES))
+    return pd.DataFrame(model.rows, columns=output_columns(model.params.destinations))
 
 
 def compare_with_baseline(sc: Scenario, reps: int = REPS, workers: int | None = None):
@@ -411,7 +411,8 @@ def outcomes_html(df: pd.DataFrame) -> str:
 
 def effects_html(c) -> str:
     """A comparison's effects (the rows of ``paired_effects``), formatted as ``sim compare`` formats them."""
-    from .experiments.compare import _number, label
+    from .experiments.compare import label
+    from .experiments.formatting import number as _number
 
     lo, hi = c.manifest["seeds"]
     note = (f"{c.manifest['replications']} paired replications (seeds {lo}-{hi}); effect = scenario minus {c.base}, "

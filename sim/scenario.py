@@ -234,9 +234,14 @@ class DestinationParams(Block):
 
 class MarketParams(Block):
     elasticity_sexual: float = P(
-        1.0, "ratio", 0.2, 5, "price elasticity of demand for sexual exploitation (absolute value)"
+        1.5, "ratio", 0.2, 5,
+        "price elasticity of the demand for trafficked victims in sexual exploitation (absolute value; above 1: "
+        "clients and brothel keepers turn to sex workers who were not trafficked when the price rises)",
     )
-    elasticity_labour: float = P(1.5, "ratio", 0.2, 5, "price elasticity of demand for forced labour (absolute value)")
+    elasticity_labour: float = P(
+        2.0, "ratio", 0.2, 5,
+        "price elasticity of the demand for victims of forced labour (absolute value; informal migrant labour is a near substitute)",
+    )
     price_adjustment: float = P(
         0.5, "1/month", 0.01, 1, "share of the gap between last month's price and the clearing price closed in a month"
     )

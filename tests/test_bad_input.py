@@ -45,6 +45,13 @@ CASES = {
     "unknown top-level key": (BASE + "monhts = 12\n", "monhts: unknown key"),
     "wrong type": (BASE + 'months = "twelve"\n', "months: Input should be a valid integer"),
     "value out of range": (BASE + "[police]\nconviction_rate = 1.5\n", "police.conviction_rate: Input should be less than or equal to 1"),
+    "market parameter out of range": (BASE + "[market]\nelasticity_sexual = 0\n", "market.elasticity_sexual: Input should be greater than or equal to 0.2"),
+    "unknown market key": (BASE + "[market]\nelasticity = 1\n", "market.elasticity: unknown key"),
+    "gang parameter of the wrong type": (BASE + '[gangs]\nrecruiter_wage = "a lot"\n', "gangs.recruiter_wage: "),
+    "court delay out of range": (BASE + "[police]\ncourt_delay = -1\n", "police.court_delay: Input should be greater than or equal to 0"),
+    "demand path not a path": (
+        BASE + "[destinations.eu]\nsexual_demand_per_100k = 5.0\n", "destinations.eu.sexual_demand_per_100k: "
+    ),
     "unknown intervention": (
         BASE + '[interventions.x]\nkind = "magic"\nstart_month = 3\nstrength = 1\n',
         "interventions.x: unknown intervention kind 'magic'",
@@ -56,7 +63,7 @@ CASES = {
     "missing extends": ('extends = "nothere.toml"\n', "extends: file 'nothere.toml' not found"),
     "time path value out of range": (BASE + "[demography]\ntfr = [[2001, 20]]\n", "demography.tfr.0.1: Input should be less than or equal to 8"),
     "time path years out of order": (
-        BASE + "[economy]\nlabour_demand = [[2010, 0.9], [2005, 0.9]]\n", "economy.labour_demand: Value error, years must be in ascending order"
+        BASE + "[economy]\nlabour_demand = [[2010, 0.9], [2005, 0.9]]\n", "economy.labour_demand: years must be in ascending order"
     ),
     "age bands out of order": (BASE + "[outputs]\nprofile_age_bands = [15, 45, 25]\n", "outputs.profile_age_bands: ages must be increasing"),
     "region shares that do not add up": (BASE + "[regions.capital]\nshare = 0.5\n", "regions: shares must add up to 1"),
@@ -167,7 +174,7 @@ def test_compare_refuses_runs_of_different_horizons_starts_or_scales(tmp_path, c
     assert lines == [
         f"{alt}: months: 120 differs from the base's 60 ({base}); compared runs need the same horizon (or give --months for all)",
         f"{alt}: start: 2001-01 differs from the base's 2000-01 ({base}); compared runs need the same start month",
-        f"{alt}: scale: 25 differs from the base's 20 ({base}); compared runs need the same scale (or give --scale for all)",
+        f"{alt}: scale: 25 differs from the base's 5 ({base}); compared runs need the same scale (or give --scale for all)",
     ]
 
 
@@ -225,6 +232,8 @@ BAD_INPUT = {
     "compare": (["compare", str(SCENARIOS / "baseline.toml"), "MISSING.toml"], "MISSING.toml: file not found"),
     "sweep": (["sweep", "MISSING.toml"], "MISSING.toml: file not found"),
     "sensitivity": (["sensitivity", "MISSING.toml"], "MISSING.toml: file not found"),
+    "report": (["report", str(SCENARIOS / "baseline.toml"), "MISSING.toml"], "MISSING.toml: file not found"),
+    "dashboard": (["dashboard", "--port", "0"], "--port: must be between 1 and 65535, got 0"),
 }
 
 

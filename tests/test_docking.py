@@ -2,8 +2,8 @@
 engine (one Mesa agent per person, ``sim.reference``) produce statistically indistinguishable outputs.
 
 Design. The baseline scenario for a source country of 1,000,000 at 25 persons per agent (40,000
-person-agents), with demand for victims ten times the baseline's so that trafficking, exploitation and
-its exits are frequent enough to compare, 24 months, seeds 1 to 8, run by both engines. For a seed, both engines start from the same initial state (population, recruiters,
+person-agents), with demand for victims and gangs' fronts ten times the baseline's so that trafficking,
+exploitation and its exits are frequent enough to compare, 24 months, seeds 1 to 8, run by both engines. For a seed, both engines start from the same initial state (population, recruiters,
 gangs, police units), then draw independently (counter-based hashes against Mesa's ``random``), so
 the runs pair by seed.
 
@@ -42,9 +42,9 @@ DEMAND_FACTOR = 10  # more victims than the baseline's, so that every person rul
 
 
 def busy_markets() -> dict:
-    """Overrides: each destination's demand for victims ``DEMAND_FACTOR`` times the baseline's."""
+    """Overrides: each destination's demand for victims, and gangs' fronts, ``DEMAND_FACTOR`` times the baseline's."""
     base = sim.load_scenario(SCENARIOS / "baseline.toml")
-    out = {}
+    out = {"recruitment.deceptive_per_100k": base.recruitment.deceptive_per_100k * DEMAND_FACTOR}
     for name, d in base.destinations.items():
         for key in ("sexual_demand_per_100k", "labour_demand_per_100k"):
             out[f"destinations.{name}.{key}"] = [[y, v * DEMAND_FACTOR] for y, v in getattr(d, key)]

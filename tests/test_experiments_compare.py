@@ -60,7 +60,9 @@ def test_pairing_narrows_the_intervals(comparison):
 def test_comparing_with_no_emigration_measures_the_demographic_loss(comparison):
     e = comparison.effects[comparison.effects["scenario"] == "no_emigration"].set_index("metric")
     assert e.loc["population_home", "ci_low"] > 0  # without emigration more residents stay: the loss
-    assert e.loc["trafficked", "scenario_mean"] == 0 and e.loc["trafficked", "ci_high"] < 0
+    # nobody is trafficked without emigration: the effect is the whole of the baseline's trafficking
+    assert e.loc["trafficked", "scenario_mean"] == 0 < e.loc["trafficked", "baseline_mean"]
+    assert e.loc["trafficked", "effect"] == -e.loc["trafficked", "baseline_mean"]
 
 
 def test_compare_command_writes_effects_charts_and_a_readable_table(tmp_path, capsys):
@@ -106,7 +108,7 @@ def test_fan_charts_draw_the_base_on_top_and_say_how_many_replications(compariso
     monkeypatch.setattr(plots, "_save", lambda fig, path: figures.append(fig))
     plots.fan_charts(comparison.timeseries, comparison.scenarios, "unused.png")
     fig = figures[0]
-    assert fig.get_suptitle() == "Median and 90% band over 4 replications per scenario"
+    assert fig.get_suptitle() == "Median and 90% band over 6 replications per scenario"
     for ax in fig.axes:
         top = max(ax.get_lines(), key=lambda line: line.get_zorder())
         assert top.get_label() == "baseline (base)"

@@ -10,7 +10,7 @@ from sim.experiments import load_experiment
 
 @pytest.mark.parametrize(
     "name, design, runs",
-    [("unemployment_x_enforcement", "grid", 5 * 4 * 5), ("sobol", "sobol", 64 * (10 + 2)), ("morris", "morris", 20 * (10 + 1))],
+    [("unemployment_x_enforcement", "grid", 5 * 4 * 5), ("sobol", "sobol", 64 * (13 + 2)), ("morris", "morris", 20 * (13 + 1))],
 )
 def test_shipped_experiments_are_valid_and_plan_their_runs(name, design, runs):
     exp = load_experiment(EXPERIMENTS / f"{name}.toml")

@@ -83,8 +83,26 @@ class Comparison:
     manifest: dict
 
 
+# what a policy reader calls the per-destination metrics ({d}: the destination's name)
+DESTINATION_LABELS = {
+    "victim_months_sexual_at_": "victim-months of sexual exploitation at {d}",
+    "victim_months_labour_at_": "victim-months of forced labour at {d}",
+    "victims_sexual_at_": "victims in sexual exploitation at {d}",
+    "victims_labour_at_": "victims in forced labour at {d}",
+}
+
+
+def destination_metrics(destinations) -> list[str]:
+    """The per-destination metrics a comparison reports by default: victim-months of sexual exploitation."""
+    return [f"victim_months_sexual_at_{d}" for d in destinations]
+
+
 def label(metric: str) -> str:
-    return f"{LABELS.get(metric, metric)}, {'total' if lookup(metric).kind == 'flow' else 'at end'}"
+    name = LABELS.get(metric)
+    if name is None:
+        prefix = next((p for p in DESTINATION_LABELS if metric.startswith(p)), None)
+        name = DESTINATION_LABELS[prefix].format(d=metric[len(prefix):]) if prefix else metric
+    return f"{name}, {'total' if lookup(metric).kind == 'flow' else 'at end'}"
 
 
 def _half_width(se: float, df: float) -> float:
@@ -164,6 +182,8 @@ def compare(
     mismatches = comparability_problems(scenarios, sources)
     if mismatches:
         raise ExperimentError(mismatches)
+    if metrics is DEFAULT_METRICS:  # and where the victims are exploited
+        metrics = [*DEFAULT_METRICS, *destination_metrics(scenarios[0].destinations)]
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
         raise ExperimentError([f"scenarios: two scenarios are named {n!r}; give them distinct names" for n in sorted({n for n in names if names.count(n) > 1})])  # noqa: E501
