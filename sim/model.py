@@ -293,7 +293,8 @@ class MigrationModel(mesa.Model):
         """[unit] what ``gang`` expects to lose to each police unit this month, unprotected (USD).
 
         Victims freed (valued at the market's value of a victim there) and members arrested (through
-        freed victims and investigations, at the expected penalty per arrest).
+        freed victims and investigations, at the expected penalty per arrest), from the gang's running
+        averages of its victims, so that the bribe does not follow one month's count.
         """
         mk, pp, g = self.market, self.params.police, gang.gid
         loss = np.zeros(len(self.units))
@@ -305,10 +306,10 @@ class MigrationModel(mesa.Model):
             ops = u.operation_rates(vis, ctx)[g] if vis.sum() > 0 else 0.0
             loss[u.uix] = ops * pp.arrest_share * members * pen
             if u.kind == "destination":
-                freed = mk.raid[u.where] * self.held_by_gang[g, u.where]
+                freed = mk.raid[u.where] * gang.held[u.where]
                 loss[u.uix] += freed * (victim_value[u.where] + pp.arrests_per_rescue * pen)
             elif u.kind == "border":
-                freed = mk.p_stop * self.transit_by_gang[g]
+                freed = mk.p_stop * gang.transit
                 value = victim_value[gang.routes].mean() if gang.routes.size else 0.0
                 loss[u.uix] += freed * (value + pp.arrests_per_rescue * pen)
             else:

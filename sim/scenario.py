@@ -445,7 +445,8 @@ class GangParams(Block):
     )
     fire_rate: float = P(0.1, "1/month", 0, 1, "most recruiters let go a month per recruiter, when one more would bring nothing")
     yield_memory: float = P(
-        0.1, "share", 0.01, 1, "weight of this month in the gangs' running estimate of recruits per recruiter"
+        0.1, "share", 0.01, 1,
+        "weight of this month in the gangs' running estimates (recruits per recruiter, victims held and in transit)",
     )
     reserve_months: float = P(3.0, "months", 0, 120, "months of costs a gang keeps in capital before it hires")
     capital_cap: float = P(

@@ -1,7 +1,7 @@
 """Docking (Axtell et al. 1996, "Aligning simulation models"): the vectorised engine and the reference
 engine (one Mesa agent per person, ``sim.reference``) produce statistically indistinguishable outputs.
 
-Design. The baseline scenario for a source country of 1,000,000 at 25 persons per agent (40,000
+Design. The baseline scenario for a source country of 2,000,000 at 25 persons per agent (80,000
 person-agents), with demand for victims and gangs' fronts ten times the baseline's so that trafficking,
 exploitation and its exits are frequent enough to compare, 24 months, seeds 1 to 8, run by both engines. For a seed, both engines start from the same initial state (population, recruiters,
 gangs, police units), then draw independently (counter-based hashes against Mesa's ``random``), so
@@ -34,7 +34,7 @@ from conftest import SCENARIOS
 
 SEEDS = range(1, 9)
 MONTHS = 24
-SIZE, SCALE = 1_000_000, 25
+SIZE, SCALE = 2_000_000, 25
 OUTPUTS = ("emigrants_legal", "emigrants_irregular", "trafficked", "births", "deaths_home", "returns", "victims")
 ALPHA = 0.01
 TOLERANCE = 0.10

@@ -46,6 +46,10 @@ class Gang(mesa.Agent):
         self.bribes = 0.0
         self.profit = 0.0
         self.protection = np.zeros(len(model.units))  # share of each unit's actions against it stopped
+        # running averages of the victims it holds at each destination and has in transit (real persons):
+        # what it expects to lose to the police is judged on them, not on one month's count
+        self.held = np.zeros(len(model.params.destinations))
+        self.transit = 0.0
         self.active = True
 
     # -- the month ---------------------------------------------------------------------------------
@@ -55,6 +59,9 @@ class Gang(mesa.Agent):
         paid = [r for r in self.recruiters if r.kind == DECEPTIVE]
         recruits = sum(r.recruits for r in self.recruiters)
         self.revenue = float(model.revenue_by_gang[gid]) + gp.contraband_per_route * len(self.routes)
+        w = gp.yield_memory
+        self.held += w * (model.held_by_gang[gid] - self.held)
+        self.transit += w * (float(model.transit_by_gang[gid]) - self.transit)
         self.bribes = self.bribe(ctx)
         costs = (
             model.params.recruitment.fee_per_recruit * recruits + float(model.transport_by_gang[gid])
