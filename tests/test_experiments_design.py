@@ -19,7 +19,7 @@ def test_shipped_experiments_are_valid_and_plan_their_runs(name, design, runs):
     assert len(specs) == runs
     assert [s.run_id for s in specs] == list(range(runs))
     if design != "grid":
-        assert len(exp.parameters) == 10
+        assert len(exp.parameters) == 13
         assert {"migration.intercept", "police.raid_rate", "market.elasticity_sexual"} <= set(exp.keys)
 
 

@@ -55,7 +55,6 @@ RAISES = [
 LOWERS = [
     ("awareness_campaign.toml", "trafficked"),
     ("police_training.toml", "trafficked"),
-    ("police_training.toml", "gang_revenue_usd"),
     ("police_training.toml", "victim_months_sexual_at_eu"),
     ("law_reform.toml", "trafficked"),
     ("legal_migration.toml", "emigrants_irregular"),

@@ -39,9 +39,8 @@ def test_seed_in_scenario_file_is_used_when_none_is_given():
 
 def test_interventions_share_draws_with_baseline_before_they_start():
     """Common random numbers: a scenario that differs only from June 2004 is identical before it."""
-    over = {"population.size": 1_000_000}
-    base = sim.run(SCENARIOS / "baseline.toml", seed=5, months=84, scale=5, overrides=over)
-    ban = sim.run(SCENARIOS / "peacekeeper_ban.toml", seed=5, months=84, scale=5, overrides=over)
+    base = sim.run(SCENARIOS / "baseline.toml", seed=5, months=84, scale=10)  # the baseline's 4 million
+    ban = sim.run(SCENARIOS / "peacekeeper_ban.toml", seed=5, months=84, scale=10)
     before = base["month"] < 54
     cols = [c for c in base.columns if c not in ("month", "date")]
     pd.testing.assert_frame_equal(base.loc[before, cols], ban.loc[before, cols])
