@@ -110,6 +110,7 @@ def expected_texts(span: dict, c, ce) -> set[str]:
             return {percent(x), percent(x, True)}
         if span.get("per") == "baseline_mean":
             x = x / float(row["baseline_mean"])
+            x = min(x, 1.0) if span.get("cap") == "1" else x  # a fall of a count is at most 100%
             return {percent(x), percent(x, True)}
         return {number(span["metric"], x), number(span["metric"], x, True)}
     if field == "breakdown_cost":  # one intervention's cost, mean over the scenario's runs

@@ -103,8 +103,10 @@ def finding(c: Comparison, r) -> dict:
     def size(field: str, neg: bool = False, sign: bool = False) -> Markup:
         x = -getattr(r, field) if neg else getattr(r, field)
         x = x / r.baseline_mean if relative else x
+        cap = relative and neg and x > 1  # no count falls by more than all of it: a t interval's end past it is cut
+        x = min(x, 1.0) if cap else x
         text = percent(x, sign) if relative else number(m, x, sign)
-        return n(text, field=field, **ref, **({"neg": "1"} if neg else {}))
+        return n(text, field=field, **ref, **({"neg": "1"} if neg else {}), **({"cap": "1"} if cap else {}))
 
     thing = escape(what(m, c))
     means = [n(number(m, getattr(r, f)), field=f, scenario=s, metric=m) for f in ("baseline_mean", "scenario_mean")]
