@@ -28,8 +28,6 @@ import numpy as np
 from ..rng import actor_binomial, actor_poisson, actor_uniforms
 from .recruiter import DECEPTIVE, INFORMAL, Recruiter
 
-INTEGRITY_BOUNDS = (0.01, 0.99)  # integrity at which a unit sells all or nothing is not reached
-
 
 class Gang(mesa.Agent):
     """A gang serving some destinations (routes) from the source country."""
@@ -141,17 +139,19 @@ class Gang(mesa.Agent):
         """
         model, gp = self.model, self.model.params.gangs
         loss = model.expected_loss(self, ctx)  # [unit]
-        integrity = np.clip([u.integrity_now(ctx) for u in model.units], *INTEGRITY_BOUNDS)
-        k = gp.bribe_cost * integrity / (1 - integrity)
+        integrity = np.array([u.integrity_now(ctx) for u in model.units])
         gain = loss * gp.max_protection
         with np.errstate(divide="ignore", invalid="ignore"):
-            b = np.where(gain > k, k * np.log(np.maximum(gain, 1e-300) / k), 0.0)
+            # integrity 1: no bribe buys anything (k infinite); integrity 0: protection costs nothing (k = 0)
+            k = np.where(integrity < 1, gp.bribe_cost * integrity / (1 - integrity), np.inf)
+            b = np.where((gain > k) & (k > 0), k * np.log(gain / k), 0.0)
         total = float(b.sum())
         budget = max(0.0, self.capital)
         if total > budget:
             b *= budget / total
             total = budget
-        self.protection = gp.max_protection * (1 - np.exp(-b / k))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            self.protection = np.where(k > 0, gp.max_protection * (1 - np.exp(-b / k)), gp.max_protection)
         for u, amount in zip(model.units, b):
             if amount > 0:
                 u.take_bribe(float(amount))
