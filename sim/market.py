@@ -36,8 +36,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from .economy import LABOUR, SEXUAL
-
 
 class Market:
     """Prices and expected margins of the markets for victims, [destination, SEXUAL/LABOUR]."""
@@ -115,5 +113,3 @@ class Market:
         m = self.margin if routes is None else self.margin[routes]
         return float(m.max()) if m.size else 0.0
 
-
-__all__ = ["Market", "SEXUAL", "LABOUR"]
