@@ -38,10 +38,6 @@ class Courts:
         self.prison: list[tuple[int, int, int]] = []  # (release month, gang id, persons)
         self.next_id = 0
 
-    def detained(self, gid: int) -> int:
-        """Members of gang ``gid`` held awaiting a verdict or in prison."""
-        return sum(c.persons for c in self.pending if c.gang == gid) + sum(n for _, g, n in self.prison if g == gid)
-
     def file(self, unit, gang, arrested: int, ctx) -> None:
         """Arrests by ``unit``: counted, prosecuted or released, and the prosecuted held to the verdict."""
         if arrested <= 0:
