@@ -95,8 +95,9 @@ class Market:
         self.value = (1 - self.p_stop) * (self.expected - self.upkeep) * months[:, None]
         # arrests a victim brings: stopped at the border, or freed by a raid before leaving otherwise
         p_rescue = (1 - self.p_stop) * np.where(hazard > 0, self.raid / np.maximum(hazard, 1e-12), 0.0)
-        pen_border = self.penalty_per_arrest(ctx, model.border)
-        pen_dest = np.array([self.penalty_per_arrest(ctx, u) for u in model.dest_units])
+        self.penalty_by_unit = np.array([self.penalty_per_arrest(ctx, u) for u in model.units])  # [unit]
+        pen_border = self.penalty_by_unit[model.border.uix]
+        pen_dest = self.penalty_by_unit[[u.uix for u in model.dest_units]]
         self.penalty = pp.arrests_per_rescue * (self.p_stop * pen_border + p_rescue * pen_dest)  # [destination]
         cost = sc.recruitment.fee_per_recruit + self.transport + self.penalty
         self.margin = self.value - cost[:, None]

@@ -104,6 +104,8 @@ class MigrationModel(mesa.Model):
         police units act, courts give their verdicts."""
         self._recruiter_tallies()
         self._update_recruiter_yield()
+        # [unit][gang] investigations expected to uncover each gang this month, read by every gang's bribes
+        self.operation_rates = [u.operation_rates(self.visibility(u), ctx) for u in self.units]
         self.agents_of(Gang).do("step", ctx)
         self._gang_entry(ctx)
         self._informal_recruiters(ctx)
@@ -301,10 +303,8 @@ class MigrationModel(mesa.Model):
         members = gang.members
         victim_value = np.maximum(mk.value.max(axis=1), 0.0)  # [destination]
         for u in self.units:
-            pen = mk.penalty_per_arrest(ctx, u)
-            vis = self.visibility(u)
-            ops = u.operation_rates(vis, ctx)[g] if vis.sum() > 0 else 0.0
-            loss[u.uix] = ops * pp.arrest_share * members * pen
+            pen = mk.penalty_by_unit[u.uix]
+            loss[u.uix] = self.operation_rates[u.uix][g] * pp.arrest_share * members * pen
             if u.kind == "destination":
                 freed = mk.raid[u.where] * gang.held[u.where]
                 loss[u.uix] += freed * (victim_value[u.where] + pp.arrests_per_rescue * pen)
