@@ -120,3 +120,16 @@ def test_compare_needs_two_replications_and_distinct_names(capsys):
     assert status == 2 and "two scenarios are named 'baseline'" in err
     status, _, err = sim_main(capsys, "compare", BASELINE, SCENARIOS / "peacekeeper_ban.toml", "--reps", 1)
     assert status == 2 and "at least 2 replications" in err
+
+
+def test_effects_chart_draws_a_metric_that_falls_to_zero_in_every_run(tmp_path):
+    """A fall of 100% (-115 / 1.15 is -100.00000000000001 in floating point) is drawn with its interval
+    cut at -100%, not refused by matplotlib as a negative error bar."""
+    from sim.experiments.plots import effects_chart, relative_effects
+
+    e = pd.DataFrame({
+        "scenario": ["alt", "alt"], "metric": ["victims_sexual", "victims_labour"], "baseline_mean": [115.0, 107.5],
+        "scenario_mean": [0.0, 0.0], "effect": [-115.0, -107.5], "ci_low": [-225.1, -209.9], "ci_high": [-4.9, -5.1],
+    })  # fmt: skip
+    assert relative_effects(e)["low"].min() == -100
+    assert effects_chart(e, "baseline", tmp_path / "effects.png").stat().st_size > 0

@@ -115,7 +115,8 @@ def effects_figure(effects: pd.DataFrame, base: str):
     for k, name in enumerate(names):
         r = relative_effects(effects[effects["scenario"] == name].set_index("metric").loc[metrics])
         y = np.arange(len(metrics)) + (k - (len(names) - 1) / 2) * step
-        err = np.vstack([r["effect"] - r["low"], r["high"] - r["effect"]])
+        # a fall of 100% (the metric at zero in every run) can sit a rounding error below the cut interval
+        err = np.clip(np.vstack([r["effect"] - r["low"], r["high"] - r["effect"]]), 0, None)
         ax.errorbar(r["effect"], y, xerr=err, fmt="o", color=f"C{k}", capsize=3, label=name)
     ax.axvline(0, color="k", linewidth=0.8)
     ax.set_yticks(range(len(metrics)), [label(m) for m in metrics], fontsize=8)
