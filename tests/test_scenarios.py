@@ -53,3 +53,13 @@ def test_parameter_and_output_tables_in_the_docs_are_current():
     odd = (ROOT / "docs" / "ODD.md").read_text()
     for name, table in generated().items():
         assert table in odd, f"the {name} table in docs/ODD.md is out of date: run python -m sim.paramdoc"
+
+
+def test_readme_lists_every_shipped_scenario_as_sim_scenarios_describes_it():
+    """The README's table of scenario files says what each file's own description (``sim scenarios``) says."""
+    from sim.scenario import shipped_scenarios
+
+    readme = (ROOT / "README.md").read_text()
+    for name, description in shipped_scenarios():
+        row = f"| [`{name}.toml`](scenarios/{name}.toml) | {description} |"
+        assert row in readme, f"README.md: the row of {name}.toml should read: {row}"
