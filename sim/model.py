@@ -104,6 +104,7 @@ class MigrationModel(mesa.Model):
         police units act, courts give their verdicts."""
         self._recruiter_tallies()
         self._update_recruiter_yield()
+        self._update_running_averages()
         # [unit][gang] investigations expected to uncover each gang this month, read by every gang's bribes
         self.operation_rates = [u.operation_rates(self.visibility(u), ctx) for u in self.units]
         self.agents_of(Gang).do("step", ctx)
@@ -209,8 +210,8 @@ class MigrationModel(mesa.Model):
         self.transport_by_gang = np.zeros(n)
         self.held_by_gang = np.zeros((n, n_dest))  # victims in exploitation
         self.transit_by_gang = np.zeros(n)  # victims in transit
-        self.rescued_by_gang = np.zeros((n, n_dest))
-        self.interdicted_by_gang = np.zeros(n)
+        self.expected_rescued_by_gang = np.zeros((n, n_dest))  # victims the month's raids were expected to free
+        self.expected_interdicted_by_gang = np.zeros(n)  # victims the border was expected to stop
         self.returned_victims = np.zeros((n, n_regions))  # victims back home, by gang and region
         self.recruits_by_gang_region = np.zeros((n, n_regions))
 
@@ -244,6 +245,24 @@ class MigrationModel(mesa.Model):
         if recs:
             now = sum(r.recruits for r in recs) / len(recs)
             self.recruiter_yield += gp.yield_memory * (now - self.recruiter_yield)
+
+    def _update_running_averages(self) -> None:
+        """Each active gang's running averages of its victims held and in transit and of its recruits by
+        region (real persons, weight ``yield_memory``): what the police see of it and what it expects to
+        lose, so that neither follows one month's lumpy count."""
+        w = self.params.gangs.yield_memory
+        for g in self.gang_list:
+            if g.active:
+                g.held += w * (self.held_by_gang[g.gid] - g.held)
+                g.transit += w * (float(self.transit_by_gang[g.gid]) - g.transit)
+                g.recruited += w * (self.recruits_by_gang_region[g.gid] - g.recruited)
+        n = max(1, len(self.gang_list))
+        self.seen_held = np.zeros((n, len(self.params.destinations)))
+        self.seen_recruited = np.zeros((n, len(self.params.regions)))
+        self.seen_transit = np.zeros(n)
+        for g in self.gang_list:
+            if g.active:
+                self.seen_held[g.gid], self.seen_recruited[g.gid], self.seen_transit[g.gid] = g.held, g.recruited, g.transit
 
     def _recruiter_tallies(self) -> None:
         """Persons recruited this month by gang and region (what makes a gang visible at home)."""
@@ -284,12 +303,13 @@ class MigrationModel(mesa.Model):
         return float(self.gang_list[gid].protection[unit.uix])
 
     def visibility(self, unit: PoliceUnit) -> np.ndarray:
-        """[gang] what makes each gang visible to ``unit``: victims held there, in transit, or recruited there."""
+        """[gang] what makes each gang visible to ``unit``: victims held there, in transit, or recruited
+        there (running averages, real persons)."""
         if unit.kind == "destination":
-            return self.held_by_gang[:, unit.where]
+            return self.seen_held[:, unit.where]
         if unit.kind == "border":
-            return self.transit_by_gang
-        return self.recruits_by_gang_region[:, unit.where]
+            return self.seen_transit
+        return self.seen_recruited[:, unit.where]
 
     def expected_loss(self, gang: Gang, ctx) -> np.ndarray:
         """[unit] what ``gang`` expects to lose to each police unit this month, unprotected (USD).

@@ -197,7 +197,9 @@ class PersonAgent(mesa.Agent):
         exits = (
             ("died", ep.excess_mortality), ("rescued", p_raid), ("escaped", ep.escape_rate), ("released", p_release)
         )
-        u = self.random.random() * max(1.0, sum(p for _, p in exits))  # rates above 1 in total: scaled down
+        total = max(1.0, sum(p for _, p in exits))  # rates above 1 in total: scaled down
+        self.raid_chance = p_raid / total  # what the police's arrests follow
+        u = self.random.random() * total
         for how, p in exits:
             if u < p:
                 return how
@@ -437,8 +439,8 @@ class ReferenceModel(MigrationModel):
         for person in self._abroad_with(TRANSIT):
             gang = person.gang
             self.transit_by_gang[gang] += scale
+            self.expected_interdicted_by_gang[gang] += self.stop_g[gang] * scale
             if person.travel(self.stop_g[gang]) == "stopped":
-                self.interdicted_by_gang[gang] += scale
                 self.returned_victims[gang, person.region] += scale
                 counts["interdicted"] += 1
                 counts["victims_identified"] += 1
@@ -456,6 +458,7 @@ class ReferenceModel(MigrationModel):
         for v in victims:
             gang = v.gang
             how = v.endure(self.raid_gd[gang, v.dest])
+            self.expected_rescued_by_gang[gang, v.dest] += v.raid_chance * sc.scale
             if how is None:
                 continue
             counts["deaths_abroad" if how == "died" else how] += 1
@@ -463,8 +466,6 @@ class ReferenceModel(MigrationModel):
                 self.abroad.discard(v)
                 v.remove()
                 continue
-            if how == "rescued":
-                self.rescued_by_gang[gang, v.dest] += sc.scale
             seen, home = v.freed(how == "rescued", ctx)
             counts["victims_identified"] += seen
             counts["returns"] += home

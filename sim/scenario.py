@@ -429,9 +429,10 @@ class GangParams(Block):
     member_cost: float = P(800.0, "USD/month", 0, 1e6, "monthly upkeep per member")
     recruiter_wage: float = P(1500.0, "USD/month", 0, 1e6, "what a gang pays each of its recruiters a month, besides fees")
     bribe_per_official: float = P(1000.0, "USD/month", 1, 1e7, "monthly bribe that keeps one official on a gang's payroll")
-    bribe_cost: float = P(
-        5000.0, "USD/month", 1, 1e8,
-        "bribe a month that buys 63% (1 - 1/e) of the protection a unit of integrity 0.5 can sell to one gang",
+    bribe_share: float = P(
+        0.45, "share", 0.01, 10,
+        "bribe, as a share of the expected loss it protects, that buys 63% (1 - 1/e) of the protection a unit "
+        "of integrity 0.5 can sell (officials price protection by the stakes)",
     )
     max_protection: float = P(
         0.8, "share", 0, 1, "share of a unit's raids and cases against a gang that fully bought officials can stop"

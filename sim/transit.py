@@ -30,12 +30,12 @@ def step(model, ctx, counts: dict) -> None:
     ids = ids[pop.status[ids] == Status.TRANSIT]
     if ids.size == 0:
         return
-    scale, n = model.params.scale, model.interdicted_by_gang.size
+    scale, n = model.params.scale, model.expected_interdicted_by_gang.size
     gang = pop.gang[ids].astype(np.int64)
     model.transit_by_gang += np.bincount(gang, minlength=n) * scale
     stopped = keys.draw("transit.interdiction", m, ids) < model.stop_g[gang]
+    model.expected_interdicted_by_gang += np.bincount(gang, weights=model.stop_g[gang] * scale, minlength=n)
     caught = ids[stopped]
-    model.interdicted_by_gang += np.bincount(gang[stopped], minlength=n) * scale
     note_returned_victims(model, gang[stopped], pop.region[caught])
     pop.flags[caught] |= IDENTIFIED
     come_home(pop, caught, m)

@@ -14,7 +14,8 @@ and the bribes it chose; and decides, by expected profit:
   profitable one it does not serve, when that is better (displacement);
 - bribes: from each police unit that threatens it, it buys the protection that maximises the expected
   saving less the bribe (``bribe``), so a unit of high integrity is bribed less or not at all;
-- it breaks up when too few members are free (arrests, prison) or its capital runs out.
+- it breaks up when too few members are free (arrests, prison), or when it is in debt and does not
+  expect to earn (``expected_profit``): broken or unprofitable, not one bad month.
 
 Capital above ``capital_cap`` is spent, not kept. Every random decision is a draw keyed by the gang's
 or the recruiter's id.
@@ -44,10 +45,12 @@ class Gang(mesa.Agent):
         self.bribes = 0.0
         self.profit = 0.0
         self.protection = np.zeros(len(model.units))  # share of each unit's actions against it stopped
-        # running averages of the victims it holds at each destination and has in transit (real persons):
-        # what it expects to lose to the police is judged on them, not on one month's count
+        # running averages (``Model._update_running_averages``, real persons) of the victims it holds at
+        # each destination, has in transit and recruited in each region: what the police see of it, what
+        # it expects to lose and whether it pays are judged on them, not on one month's count
         self.held = np.zeros(len(model.params.destinations))
         self.transit = 0.0
+        self.recruited = np.zeros(len(model.params.regions))
         self.active = True
 
     # -- the month ---------------------------------------------------------------------------------
@@ -57,9 +60,6 @@ class Gang(mesa.Agent):
         paid = [r for r in self.recruiters if r.kind == DECEPTIVE]
         recruits = sum(r.recruits for r in self.recruiters)
         self.revenue = float(model.revenue_by_gang[gid]) + gp.contraband_per_route * len(self.routes)
-        w = gp.yield_memory
-        self.held += w * (model.held_by_gang[gid] - self.held)
-        self.transit += w * (float(model.transit_by_gang[gid]) - self.transit)
         self.bribes = self.bribe(ctx)
         costs = (
             model.params.recruitment.fee_per_recruit * recruits + float(model.transport_by_gang[gid])
@@ -69,12 +69,23 @@ class Gang(mesa.Agent):
         self.profit = self.revenue - costs
         self.capital = min(self.capital + self.profit, gp.capital_cap)
         model.actor_counts["gang_revenue_usd"] += self.revenue
-        if self.members < gp.min_members or self.capital < 0:
+        if self.members < gp.min_members or (self.capital < 0 and self.expected_profit() < 0):
             self.break_up()
             return
         self._attrition(month)
         self._plan_recruiters(ctx, costs)
         self._review_routes(month)
+
+    def expected_profit(self) -> float:
+        """What the gang expects to earn a month as it stands (USD): its victims held (running average)
+        at the month's prices less upkeep (of the better-paying type at each destination), the margin its recruiters' recruits bring (pooled yield), and
+        contraband, less wages and members' upkeep. Judged on expectations, not on one month's lumpy
+        revenue, so that whether a gang pays does not depend on how many persons a person-agent stands for."""
+        model, gp, mk = self.model, self.model.params.gangs, self.model.market
+        held = float((self.held * (mk.price - mk.upkeep[None, :]).max(axis=1)).sum())
+        flow = model.recruiter_yield * len(self.recruiters) * max(0.0, mk.best_margin(self.routes))
+        paid = sum(r.kind == DECEPTIVE for r in self.recruiters)
+        return held + flow + gp.contraband_per_route * len(self.routes) - gp.recruiter_wage * paid - gp.member_cost * self.members
 
     def _attrition(self, month: int) -> None:
         gp, rp = self.model.params.gangs, self.model.params.recruitment
@@ -130,28 +141,31 @@ class Gang(mesa.Agent):
     def bribe(self, ctx) -> float:
         """Buy from each unit the protection that maximises expected saving minus the bribe.
 
-        A bribe ``b`` to a unit of integrity ``i`` buys protection ``s(b) = max_protection (1 - exp(-b / k))``
-        with ``k = bribe_cost x i / (1 - i)``: the share of the unit's raids, interdictions,
-        investigations and cases against the gang that corrupted officials stop. The gang expects to
-        lose ``L`` a month to the unit (``model.expected_loss``); the saving ``L s(b) - b`` is largest at
-        ``b = k ln(L max_protection / k)`` when ``L max_protection > k``, and no bribe pays otherwise.
-        Bribes are paid from capital, never beyond it.
+        Officials price protection by the stakes: a bribe ``b`` to a unit of integrity ``i`` from a gang
+        that expects to lose ``L`` a month to it (``model.expected_loss``) buys protection
+        ``s = max_protection (1 - exp(-b / (k L)))`` with ``k = bribe_share x i / (1 - i)``: the share of
+        the unit's raids, interdictions, investigations and cases against the gang that corrupted
+        officials stop. The saving ``L s - b`` is largest at ``b = k ln(max_protection / k) L`` when
+        ``max_protection > k`` (protection ``max_protection - k``), and no bribe pays otherwise: a unit of
+        high integrity is bribed less or not at all, and a gang pays in proportion to what the unit
+        threatens. Bribes are paid from capital, never beyond it.
         """
         model, gp = self.model, self.model.params.gangs
         loss = model.expected_loss(self, ctx)  # [unit]
         integrity = np.array([u.integrity_now(ctx) for u in model.units])
-        gain = loss * gp.max_protection
         with np.errstate(divide="ignore", invalid="ignore"):
             # integrity 1: no bribe buys anything (k infinite); integrity 0: protection costs nothing (k = 0)
-            k = np.where(integrity < 1, gp.bribe_cost * integrity / (1 - integrity), np.inf)
-            b = np.where((gain > k) & (k > 0), k * np.log(gain / k), 0.0)
+            k = np.where(integrity < 1, gp.bribe_share * integrity / (1 - integrity), np.inf)
+            share = np.where((gp.max_protection > k) & (k > 0), k * np.log(gp.max_protection / k), 0.0)
+        b = share * loss
         total = float(b.sum())
         budget = max(0.0, self.capital)
         if total > budget:
             b *= budget / total
             total = budget
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.protection = np.where(k > 0, gp.max_protection * (1 - np.exp(-b / k)), gp.max_protection)
+            bought = gp.max_protection * (1 - np.exp(-np.where(loss > 0, b / (k * loss), 0.0)))
+            self.protection = np.where(k > 0, np.nan_to_num(bought), np.where(loss > 0, gp.max_protection, 0.0))
         for u, amount in zip(model.units, b):
             if amount > 0:
                 u.take_bribe(float(amount))

@@ -5,10 +5,12 @@ quality times capacity relative to its base, and scales interdiction and raid ra
 training, capacity, integrity and cooperation while in force.
 
 Each month a unit:
-- arrests gang members through the victims it frees (destination units: rescued victims; the border
-  unit: interdicted ones): a gang with ``M`` free members and ``v`` victims freed loses
-  Binomial(M, 1 - exp(-arrests_per_rescue x v / M)) members, about ``arrests_per_rescue`` per victim
-  while members are many and never more than it has;
+- arrests gang members in the raids and stops that free victims (destination units: raids; the border
+  unit: interdictions): a gang with ``M`` free members whose victims the month's raids or stops were
+  expected to free ``v`` of (real persons; ``Model.expected_rescued_by_gang``) loses
+  Binomial(M, min(1, arrests_per_rescue x v / M)) members, ``arrests_per_rescue`` per victim and never
+  more than it has. Arrests follow the expected victims freed rather than the person-agents drawn, so
+  that at a coarse scale members are not arrested in lumps of a person-agent's persons;
 - investigates gangs as organisations: it runs ``capacity`` investigations a month, shared among the
   gangs in proportion to what makes them visible in its jurisdiction (victims held at a destination,
   persons recruited in a source region); each uncovers its gang with probability ``gang_detection`` x
@@ -79,9 +81,9 @@ class PoliceUnit(mesa.Agent):
         if self.kind == "source":
             self.investigate_recruiters(ctx)
         elif self.kind == "destination":
-            self.arrest_through_victims(model.rescued_by_gang[:, self.where], ctx)
+            self.arrest_through_victims(model.expected_rescued_by_gang[:, self.where], ctx)
         else:
-            self.arrest_through_victims(model.interdicted_by_gang, ctx)
+            self.arrest_through_victims(model.expected_interdicted_by_gang, ctx)
         self.investigate_gangs(model.visibility(self), ctx)
         # this month's bribes keep officials on a payroll; integrity moves towards what they leave
         self.corrupted = min(self.base.officials, self.bribes / model.params.gangs.bribe_per_official)
@@ -94,16 +96,17 @@ class PoliceUnit(mesa.Agent):
         return [self.model.gang_list[g] for g in np.flatnonzero(counts > 0) if self.model.gang_list[g].active]
 
     def arrest_through_victims(self, freed_by_gang: np.ndarray, ctx) -> None:
-        """Members arrested through the victims freed: about ``arrests_per_rescue`` each, at most all."""
+        """Members arrested in raids or stops: ``arrests_per_rescue`` per victim expected freed, at most all."""
         model, pp = self.model, self.model.params.police
-        for gang in self._gangs(freed_by_gang):
-            members = int(gang.members)
-            if members <= 0:
-                continue
-            p = min(1.0, pp.arrests_per_rescue * freed_by_gang[gang.gid] / members)
-            decision = f"police.arrests_through_victims.{self.uix}"
-            arrested = int(actor_binomial(model.keys, decision, ctx.month, gang.gid, members, p)[0])
-            model.courts.file(self, gang, arrested, ctx)
+        gangs = [g for g in self._gangs(freed_by_gang) if int(g.members) > 0]
+        if not gangs:
+            return
+        ids = np.array([g.gid for g in gangs])
+        members = np.array([int(g.members) for g in gangs])
+        p = np.minimum(1.0, pp.arrests_per_rescue * freed_by_gang[ids] / members)
+        arrested = actor_binomial(model.keys, f"police.arrests_through_victims.{self.uix}", ctx.month, ids, members, p)
+        for gang, n in zip(gangs, arrested):
+            model.courts.file(self, gang, int(n), ctx)
 
     def investigate_gangs(self, visibility: np.ndarray, ctx) -> None:
         """Investigations shared by visibility; each uncovered gang loses ``arrest_share`` of its members."""
@@ -125,11 +128,13 @@ class PoliceUnit(mesa.Agent):
     def recruiter_hazards(self, suspects: list, ctx) -> np.ndarray:
         """Monthly probability that each deceptive recruiter of the region is caught (before protection).
 
-        Each investigation targets one suspect and finds enough with probability detection_rate x
-        quality x min(1, exposure); the unit runs ``capacity`` investigations, at most one per suspect.
+        Each investigation targets one suspect and finds enough at rate detection_rate x quality x
+        exposure (exposure: persons the recruiter delivered x ``exposure_per_recruit``, with no cap, so
+        that the hazard is linear in the persons recruited and the same whether they come one by one
+        or in a person-agent's lump); the unit runs ``capacity`` investigations, at most one per suspect.
         """
         pp = self.model.params.police
-        exposure = np.minimum(1.0, np.array([r.exposure for r in suspects]))
+        exposure = np.array([r.exposure for r in suspects])
         capacity = self.capacity(ctx)
         hazard = capacity * pp.detection_rate * self.quality(ctx) * exposure / max(len(suspects), capacity)
         return 1 - np.exp(-hazard)
