@@ -60,6 +60,10 @@ class MigrationModel(mesa.Model):
         self.units: list[PoliceUnit] = []
         self.courts = Courts(self)
         self.recruiter_yield = sc.gangs.initial_yield  # persons a gang's recruiter delivers a month
+        # running averages by gang (``_update_running_averages``)
+        self.seen_held = np.zeros((0, len(sc.destinations)))
+        self.seen_transit = np.zeros(0)
+        self.seen_recruited = np.zeros((0, len(sc.regions)))
         self.market = Market(sc)
         self._create_actors()
         self.ctx = month_context(sc, 1, self.interventions)  # the context at the start
@@ -247,22 +251,18 @@ class MigrationModel(mesa.Model):
             self.recruiter_yield += gp.yield_memory * (now - self.recruiter_yield)
 
     def _update_running_averages(self) -> None:
-        """Each active gang's running averages of its victims held and in transit and of its recruits by
-        region (real persons, weight ``yield_memory``): what the police see of it and what it expects to
-        lose, so that neither follows one month's lumpy count."""
-        w = self.params.gangs.yield_memory
-        for g in self.gang_list:
-            if g.active:
-                g.held += w * (self.held_by_gang[g.gid] - g.held)
-                g.transit += w * (float(self.transit_by_gang[g.gid]) - g.transit)
-                g.recruited += w * (self.recruits_by_gang_region[g.gid] - g.recruited)
-        n = max(1, len(self.gang_list))
-        self.seen_held = np.zeros((n, len(self.params.destinations)))
-        self.seen_recruited = np.zeros((n, len(self.params.regions)))
-        self.seen_transit = np.zeros(n)
-        for g in self.gang_list:
-            if g.active:
-                self.seen_held[g.gid], self.seen_recruited[g.gid], self.seen_transit[g.gid] = g.held, g.recruited, g.transit
+        """Running averages (weight ``yield_memory``, real persons) of each active gang's victims held at
+        each destination, in transit and recruited in each region, [gang, ...]: what the police see of
+        a gang, what it expects to lose and whether it pays are judged on them, not on one month's
+        lumpy count. Rows of gangs no longer active are 0."""
+        w, n = self.params.gangs.yield_memory, self.held_by_gang.shape[0]
+        active = self.gang_active
+        this_month = {"seen_held": self.held_by_gang, "seen_transit": self.transit_by_gang, "seen_recruited": self.recruits_by_gang_region}
+        for name, now in this_month.items():
+            last = getattr(self, name)
+            last = np.concatenate([last, np.zeros((n - last.shape[0], *last.shape[1:]))])  # rows of new gangs
+            mask = active.reshape(-1, *([1] * (now.ndim - 1)))
+            setattr(self, name, np.where(mask, last + w * (now - last), 0.0))
 
     def _recruiter_tallies(self) -> None:
         """Persons recruited this month by gang and region (what makes a gang visible at home)."""
@@ -326,10 +326,10 @@ class MigrationModel(mesa.Model):
             pen = mk.penalty_by_unit[u.uix]
             loss[u.uix] = self.operation_rates[u.uix][g] * pp.arrest_share * members * pen
             if u.kind == "destination":
-                freed = mk.raid[u.where] * gang.held[u.where]
+                freed = mk.raid[u.where] * self.seen_held[g, u.where]
                 loss[u.uix] += freed * (victim_value[u.where] + pp.arrests_per_rescue * pen)
             elif u.kind == "border":
-                freed = mk.p_stop * gang.transit
+                freed = mk.p_stop * self.seen_transit[g]
                 value = victim_value[gang.routes].mean() if gang.routes.size else 0.0
                 loss[u.uix] += freed * (value + pp.arrests_per_rescue * pen)
             else:

@@ -45,12 +45,6 @@ class Gang(mesa.Agent):
         self.bribes = 0.0
         self.profit = 0.0
         self.protection = np.zeros(len(model.units))  # share of each unit's actions against it stopped
-        # running averages (``Model._update_running_averages``, real persons) of the victims it holds at
-        # each destination, has in transit and recruited in each region: what the police see of it, what
-        # it expects to lose and whether it pays are judged on them, not on one month's count
-        self.held = np.zeros(len(model.params.destinations))
-        self.transit = 0.0
-        self.recruited = np.zeros(len(model.params.regions))
         self.active = True
 
     # -- the month ---------------------------------------------------------------------------------
@@ -82,7 +76,7 @@ class Gang(mesa.Agent):
         contraband, less wages and members' upkeep. Judged on expectations, not on one month's lumpy
         revenue, so that whether a gang pays does not depend on how many persons a person-agent stands for."""
         model, gp, mk = self.model, self.model.params.gangs, self.model.market
-        held = float((self.held * (mk.price - mk.upkeep[None, :]).max(axis=1)).sum())
+        held = float((model.seen_held[self.gid] * (mk.price - mk.upkeep[None, :]).max(axis=1)).sum())
         flow = model.recruiter_yield * len(self.recruiters) * max(0.0, mk.best_margin(self.routes))
         paid = sum(r.kind == DECEPTIVE for r in self.recruiters)
         return held + flow + gp.contraband_per_route * len(self.routes) - gp.recruiter_wage * paid - gp.member_cost * self.members
