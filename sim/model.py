@@ -257,7 +257,11 @@ class MigrationModel(mesa.Model):
         lumpy count. Rows of gangs no longer active are 0."""
         w, n = self.params.gangs.yield_memory, self.held_by_gang.shape[0]
         active = self.gang_active
-        this_month = {"seen_held": self.held_by_gang, "seen_transit": self.transit_by_gang, "seen_recruited": self.recruits_by_gang_region}
+        this_month = {
+            "seen_held": self.held_by_gang,
+            "seen_transit": self.transit_by_gang,
+            "seen_recruited": self.recruits_by_gang_region,
+        }
         for name, now in this_month.items():
             last = getattr(self, name)
             last = np.concatenate([last, np.zeros((n - last.shape[0], *last.shape[1:]))])  # rows of new gangs

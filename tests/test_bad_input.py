@@ -47,7 +47,9 @@ CASES = {
     "value out of range": (BASE + "[police]\nconviction_rate = 1.5\n", "police.conviction_rate: Input should be less than or equal to 1"),
     "market parameter out of range": (BASE + "[market]\nelasticity_sexual = 0\n", "market.elasticity_sexual: Input should be greater than or equal to 0.2"),
     "unknown market key": (BASE + "[market]\nelasticity = 1\n", "market.elasticity: unknown key"),
-    "bribe share out of range": (BASE + "[gangs]\nbribe_share = 0\n", "gangs.bribe_share: Input should be greater than or equal to 0.01"),
+    "bribe share out of range": (
+        BASE + "[gangs]\nbribe_share = 0\n", "gangs.bribe_share: Input should be greater than or equal to 0.01"
+    ),
     "gang parameter of the wrong type": (BASE + '[gangs]\nrecruiter_wage = "a lot"\n', "gangs.recruiter_wage: "),
     "court delay out of range": (BASE + "[police]\ncourt_delay = -1\n", "police.court_delay: Input should be greater than or equal to 0"),
     "demand path not a path": (

@@ -90,7 +90,8 @@ THIN_GANGS = "police training leaves few victims: at 20 persons a person-agent a
 
 
 @pytest.mark.parametrize(
-    "name", ["baseline.toml", pytest.param("police_training.toml", marks=pytest.mark.xfail(strict=True, reason=THIN_GANGS))]
+    "name",
+    ["baseline.toml", pytest.param("police_training.toml", marks=pytest.mark.xfail(strict=True, reason=THIN_GANGS))],
 )
 def test_gangs_and_convictions_do_not_depend_on_scale(name):
     n_tests = len(ACTOR_OUTPUTS) * (len(SCALES) - 1)
@@ -101,7 +102,9 @@ def test_gangs_and_convictions_do_not_depend_on_scale(name):
 def test_scale_docking_detects_a_scale_dependent_rule():
     """Reach counted in person-agents: at scale 20 each recruiter contacts 20 times as many persons."""
     rp = RecruitmentParams()
-    broken = (("recruitment.reach_deceptive", rp.reach_deceptive * 20), ("recruitment.reach_informal", rp.reach_informal * 20))
+    broken = (
+        ("recruitment.reach_deceptive", rp.reach_deceptive * 20), ("recruitment.reach_informal", rp.reach_informal * 20),
+    )  # fmt: skip
     found = failures(outputs("baseline.toml", 1), outputs("baseline.toml", 20, broken), len(OUTPUTS))
     assert any(f.startswith("trafficked:") for f in found), found
 

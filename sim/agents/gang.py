@@ -72,14 +72,16 @@ class Gang(mesa.Agent):
 
     def expected_profit(self) -> float:
         """What the gang expects to earn a month as it stands (USD): its victims held (running average)
-        at the month's prices less upkeep (of the better-paying type at each destination), the margin its recruiters' recruits bring (pooled yield), and
-        contraband, less wages and members' upkeep. Judged on expectations, not on one month's lumpy
-        revenue, so that whether a gang pays does not depend on how many persons a person-agent stands for."""
+        at the month's prices less upkeep (of the better-paying type at each destination), the margin its
+        recruiters' recruits bring (pooled yield) and contraband, less wages and members' upkeep. Judged
+        on expectations, not on one month's lumpy revenue, so that whether a gang pays does not depend on
+        how many persons a person-agent stands for."""
         model, gp, mk = self.model, self.model.params.gangs, self.model.market
         held = float((model.seen_held[self.gid] * (mk.price - mk.upkeep[None, :]).max(axis=1)).sum())
         flow = model.recruiter_yield * len(self.recruiters) * max(0.0, mk.best_margin(self.routes))
         paid = sum(r.kind == DECEPTIVE for r in self.recruiters)
-        return held + flow + gp.contraband_per_route * len(self.routes) - gp.recruiter_wage * paid - gp.member_cost * self.members
+        contraband = gp.contraband_per_route * len(self.routes)
+        return held + flow + contraband - gp.recruiter_wage * paid - gp.member_cost * self.members
 
     def _attrition(self, month: int) -> None:
         gp, rp = self.model.params.gangs, self.model.params.recruitment
