@@ -6,12 +6,16 @@ The Python API (the ``sim`` command is a thin layer over it)::
     scenario = sim.load_scenario("scenarios/baseline.toml")
     df = sim.run(scenario, seed=1)            # monthly table, one row per month
     df.attrs["provenance"]                    # resolved scenario, seed, versions, commit
-    sim.profiles(df)                          # emigrants by channel, sex, age band and education
+    sim.profiles(df)                          # emigrants by country, channel, sex, age band and education
+    sim.by_country(df)                        # the monthly table per source country (a run of several)
 """
 
 from .outputs import OUTPUTS, summarise
-from .runner import key_outcomes, profiles, run, write_results
+from .runner import by_country, key_outcomes, profiles, run, write_results
 from .scenario import Scenario, ScenarioError, load_scenario
 
-__all__ = ["OUTPUTS", "Scenario", "ScenarioError", "key_outcomes", "load_scenario", "profiles", "run", "summarise", "write_results"]
+__all__ = [
+    "OUTPUTS", "Scenario", "ScenarioError", "by_country", "key_outcomes", "load_scenario", "profiles", "run",
+    "summarise", "write_results",
+]  # fmt: skip
 __version__ = "0.1.0"

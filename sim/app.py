@@ -54,6 +54,7 @@ REPS = 5  # replications of a comparison from the page, by default
 def scenario_files(root: Path = SCENARIOS) -> dict[str, Path]:
     """The shipped scenarios and country presets by name (file stem), baseline first."""
     files = sorted(root.glob("*.toml")) + sorted((root / "countries").glob("*.toml"))
+    files = [f for f in files if not f.name.startswith("_")]  # "_" files hold shared parts only
     by_name = {f.stem if f.parent == root else f"countries/{f.stem}": f for f in files}
     return dict(sorted(by_name.items(), key=lambda kv: (kv[0] != BASELINE, kv[0].startswith("countries/"), kv[0])))
 

@@ -2,18 +2,21 @@
 
 ``bench(agents, months)`` runs the scenario (the baseline unless told otherwise) with ``agents``
 person-agents at the start, one agent per person (``population.size = agents``, ``scale = 1``; the
-scenario's markets are per 100,000 residents, so every process stays active at any size), and
+baseline's markets are per 100,000 residents, so every process stays active at any size; a scenario
+of several countries runs at one agent per person of each), and
 returns one dict; ``sim bench`` prints it as one JSON line:
 
 - ``engine``: ``vectorised`` (``sim.model``) or ``reference`` (``sim.reference``);
-- ``agents``, ``months``;
+- ``agents``, ``months`` (a scenario of several countries runs at one agent per person of each);
 - ``seconds``: wall time of the months only (building the model is ``setup_seconds``; the compiled
   passes are loaded beforehand by a small warm-up run, a one-off cost of the process);
 - ``person_months_per_s``: agents x months / seconds;
 - ``peak_rss_mb``: peak resident memory of the process;
 - ``bytes_per_agent``: memory of the person state divided by agents. Vectorised: the person arrays
   in use at the end (``Population.nbytes``). Reference: the Python heap allocated to build the model
-  (traced by ``tracemalloc``), less the person arrays it starts from, at the start.
+  (traced by ``tracemalloc``), less the person arrays it starts from, at the start;
+- ``countries``: the source countries of the run; ``threads``: the threads of the compiled passes
+  (both cores by default; ``NUMBA_NUM_THREADS=1`` runs on one).
 """
 
 from __future__ import annotations
@@ -24,26 +27,42 @@ import time
 import tracemalloc
 import warnings
 from pathlib import Path
+
+import numba
 from typing import Any
 
 from .population import FIELDS, Population
 from .runner import model_class, resolve
-from .scenario import ScenarioWarning
+from .scenario import ScenarioError, ScenarioWarning
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 WARM_UP_AGENTS = 2_000
+DEFAULT_AGENTS = 1_000_000
 
 
-def bench(agents: int, months: int, scenario: str | Path | None = None, reference: bool = False) -> dict[str, Any]:
-    """Run the model at ``agents`` person-agents for ``months`` and measure it (see the module doc)."""
+def bench(
+    agents: int | None, months: int, scenario: str | Path | None = None, reference: bool = False
+) -> dict[str, Any]:
+    """Run the model at ``agents`` person-agents for ``months`` and measure it (see the module doc).
+
+    A scenario of several countries runs at one agent per person of its countries (``agents`` must
+    then be None)."""
     engine = "reference" if reference else "vectorised"
     cls = model_class(engine)
     path = BASELINE if scenario is None else scenario
     labels = {"population.size": "--agents", "months": "--months"}
-    sc = resolve(path, {"population.size": int(agents)}, labels, scale=1, months=int(months))
+    if resolve(path).countries:
+        if agents is not None:
+            raise ScenarioError([f"--agents: {path} holds several countries; it runs at one agent per person of "
+                                 "each (leave --agents out)"])  # fmt: skip
+        sc = resolve(path, None, labels, scale=1, months=int(months))
+        agents = sc.residents
+    else:
+        agents = DEFAULT_AGENTS if agents is None else agents
+        sc = resolve(path, {"population.size": int(agents)}, labels, scale=1, months=int(months))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ScenarioWarning)  # the warm-up's one month is not the user's horizon
-        cls(resolve(path, {"population.size": WARM_UP_AGENTS}, scale=1, months=1)).run()  # loads compiled passes
+        cls(resolve(BASELINE, {"population.size": WARM_UP_AGENTS}, scale=1, months=1)).run()  # loads compiled passes
 
     t0 = time.perf_counter()
     if reference:
@@ -51,7 +70,7 @@ def bench(agents: int, months: int, scenario: str | Path | None = None, referenc
         model = cls(sc)
         traced = tracemalloc.get_traced_memory()[0]
         tracemalloc.stop()
-        person_bytes = traced - _array_bytes(model.pop)
+        person_bytes = traced - _array_bytes(model.pop)  # one country
     else:
         model = cls(sc)
     setup = time.perf_counter() - t0
@@ -60,7 +79,7 @@ def bench(agents: int, months: int, scenario: str | Path | None = None, referenc
     model.run()
     seconds = time.perf_counter() - t0
     if not reference:
-        person_bytes = model.pop.nbytes()
+        person_bytes = sum(c.pop.nbytes() for c in model.countries)
     return {
         "engine": engine,
         "agents": int(agents),
@@ -71,6 +90,8 @@ def bench(agents: int, months: int, scenario: str | Path | None = None, referenc
         "bytes_per_agent": round(person_bytes / agents, 1),
         "setup_seconds": round(setup, 3),
         "scenario": sc.name,
+        "countries": [c.name for c in model.countries],
+        "threads": numba.get_num_threads(),
     }
 
 
@@ -90,7 +111,8 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("bench", help="time the full model at a given size; print one JSON line")
     p.add_argument(
-        "--agents", type=bounded(int, 1), default=1_000_000, help="person-agents at the start (default 1,000,000)"
+        "--agents", type=bounded(int, 1), default=None,
+        help="person-agents at the start (default 1,000,000; a scenario of several countries runs at its own sizes)",
     )
     p.add_argument("--months", type=bounded(int, 1, 1200), default=24, help="months to simulate (default 24)")
     p.add_argument("--scenario", type=Path, help="scenario file or shipped scenario's name (default: baseline)")

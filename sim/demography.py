@@ -112,14 +112,14 @@ def fertility_by_age(sc, month: int) -> np.ndarray:
     return path_value(p.tfr, sc.year(month)) * fertility_schedule(p) / 12.0
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, parallel=True)
 def _redraw_lifetimes(n, status, birth, sex, death, month, key, cum):
     """Draw again the month of death of everyone alive, given their age, from the table ``cum``
     (cumulative hazards [sex, age in months], ending with +inf): the first age whose cumulative hazard
     reaches the hazard at the present age plus an exponential draw (a binary search)."""
     mk = month_key(key, month)
     last = cum.shape[1] - 2  # ages 0 .. last - 1 have a hazard; the table ends at age ``last``
-    for i in range(n):
+    for i in nb.prange(n):
         if status[i] == _DEAD:
             continue
         s = np.int64(sex[i])
@@ -135,7 +135,7 @@ def _redraw_lifetimes(n, status, birth, sex, death, month, key, cum):
         death[i] = np.int16(np.int64(birth[i]) + min(lo, last))
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, parallel=True)
 def _mark(n, status, birth, death, sex, month, key, t_fert, fert_lo, fert_hi, marks):
     """Mark the persons who die this month (``marks`` bit 1) and the women at home aged ``fert_lo`` to
     ``fert_hi`` - 1 months who may give birth (bit 2: the draw is below the highest fertility,
@@ -143,7 +143,7 @@ def _mark(n, status, birth, death, sex, month, key, t_fert, fert_lo, fert_hi, ma
     vectors of persons."""
     mk = month_key(key, month)
     count = 0
-    for i in range(n):
+    for i in nb.prange(n):
         s = status[i]
         alive = s != _DEAD
         dies = alive & (death[i] <= month)

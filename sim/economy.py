@@ -121,7 +121,9 @@ def month_context(sc, month: int, interventions, labour_counts=None, labour0=Non
         if iv.active(month):
             iv.apply(ctx, patronage_mult=patronage_mult, civilian_mult=civilian_mult, shock=shock)
     ctx.u_target = unemployment_targets(sc, month, shock, labour_counts, labour0)
-    per_100k = sc.population.size / 1e5  # real persons per "per 100k" unit: demand counts real victims
+    # real persons per "per 100k" unit: demand counts real victims, less those served from outside the run
+    served = 1.0 - np.array([d.outside_share for d in dests])
+    per_100k = (sc.market.demand_population or sc.residents) / 1e5 * served
     ctx.demand[:, SEXUAL] = (civilian * civilian_mult + troop_demand * patronage_mult) * per_100k
     ctx.demand[:, LABOUR] = labour * per_100k
     return ctx

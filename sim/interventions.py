@@ -67,5 +67,8 @@ def _mask(names, known: list[str]) -> np.ndarray:
     return np.isin(np.array(known), np.array(names))
 
 
-def build(sc) -> list[Intervention]:
-    return [Intervention(name, spec, sc) for name, spec in sc.interventions.items()]
+def build(sc, everywhere_only: bool = False) -> list[Intervention]:
+    """The scenario's interventions; ``everywhere_only``: those not confined to some countries (what acts
+    on the destinations of a run of several countries)."""
+    specs = [(n, spec) for n, spec in sc.interventions.items() if not (everywhere_only and spec.countries)]
+    return [Intervention(n, spec, sc) for n, spec in specs]

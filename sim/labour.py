@@ -23,7 +23,7 @@ _UNEMP = np.uint8(Status.UNEMPLOYED)
 _INACT = np.uint8(Status.INACTIVE)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, parallel=True)
 def _may_change(n, status, birth, sex, flags, month, key_loss, key_find, t_loss, t_find, work, pension, marks):
     """Mark (``marks[i] = 1``) every person whose labour status may change this month; returns how many.
 
@@ -37,7 +37,7 @@ def _may_change(n, status, birth, sex, flags, month, key_loss, key_find, t_loss,
     mk_find = month_key(key_find, month)
     pension_m, pension_gap = pension[0], pension[1] - pension[0]
     count = 0
-    for i in range(n):
+    for i in nb.prange(n):
         s = status[i]
         age = month - np.int64(birth[i])
         retire_at = pension_m + pension_gap * np.int64(sex[i])  # no table look-up: the loop stays on vectors

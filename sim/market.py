@@ -40,9 +40,12 @@ import numpy as np
 class Market:
     """Prices and expected margins of the markets for victims, [destination, SEXUAL/LABOUR]."""
 
-    def __init__(self, sc):
+    def __init__(self, sc, residents: list[float] | None = None):
         mp = sc.market
         self.sc = sc
+        # the countries' weights in the margin gangs plan on (their residents at the start)
+        w = np.asarray(residents if residents is not None else [1.0], dtype=np.float64)
+        self.weights = w / w.sum()
         self.elasticity = np.array([mp.elasticity_sexual, mp.elasticity_labour])
         self.upkeep = np.array([mp.upkeep_sexual, mp.upkeep_labour])
         self.transport = np.array([d.transport_cost for d in sc.destinations.values()])
@@ -60,13 +63,16 @@ class Market:
         eff = np.array([u.effectiveness(ctx) for u in model.dest_units])
         return np.minimum(1.0, eff * self.enforcement * pp.raid_rate)
 
-    def stop_probability(self, model, ctx) -> float:
-        """Probability that border police stop a victim of an unprotected gang in a month of transit."""
-        return min(1.0, self.sc.transit.interdiction_rate * model.border.effectiveness(ctx))
+    def stop_probability(self, model) -> np.ndarray:
+        """[country] probability that a country's border police stop a victim of an unprotected gang in a
+        month of transit."""
+        eff = np.array([c.border.effectiveness(c.ctx) for c in model.countries])
+        return np.minimum(1.0, self.sc.transit.interdiction_rate * eff)
 
     def penalty_per_arrest(self, ctx, unit) -> float:
-        """Expected cost to a gang of one member arrested by ``unit``: prosecution x conviction x sentence."""
-        pp, mp = self.sc.police, self.sc.market
+        """Expected cost to a gang of one member arrested by ``unit`` (in its context ``ctx``, under its
+        law): prosecution x conviction x sentence."""
+        pp, mp = unit.police, self.sc.market
         p_pros = min(1.0, pp.prosecution_rate + ctx.prosecution_add)
         p_conv = min(1.0, pp.conviction_rate + ctx.conviction_add)
         p_drop = pp.corrupt_drop * (1 - unit.integrity_now(ctx))
@@ -89,18 +95,30 @@ class Market:
         arriving = model.victims_exploited + model.victims_in_transit
         self.expected = self._adjust(self.expected, self.clearing_price(arriving, ctx))
         self.raid = self.raid_hazard(model, ctx)
-        self.p_stop = self.stop_probability(model, ctx)
+        self.p_stop = self.stop_probability(model)  # [country]
         hazard = ep.excess_mortality + self.raid + ep.escape_rate + ep.release_rate  # [destination]
         months = 1.0 / (1.0 - (1.0 - np.minimum(1.0, hazard)) * (1.0 - mp.discount_rate))
-        self.value = (1 - self.p_stop) * (self.expected - self.upkeep) * months[:, None]
+        stop = self.p_stop[:, None, None]
+        # [country, destination, type]: a victim from each country crosses its own border, under its law
+        values = (1 - stop) * (self.expected - self.upkeep)[None] * months[None, :, None]
         # arrests a victim brings: stopped at the border, or freed by a raid before leaving otherwise
-        p_rescue = (1 - self.p_stop) * np.where(hazard > 0, self.raid / np.maximum(hazard, 1e-12), 0.0)
-        self.penalty_by_unit = np.array([self.penalty_per_arrest(ctx, u) for u in model.units])  # [unit]
-        pen_border = self.penalty_by_unit[model.border.uix]
+        p_rescue = (1 - self.p_stop[:, None]) * np.where(hazard > 0, self.raid / np.maximum(hazard, 1e-12), 0.0)
+        self.penalty_by_unit = np.array([self.penalty_per_arrest(model.ctx_of(u), u) for u in model.units])  # [unit]
+        pen_border = self.penalty_by_unit[[c.border.uix for c in model.countries]]
         pen_dest = self.penalty_by_unit[[u.uix for u in model.dest_units]]
-        self.penalty = pp.arrests_per_rescue * (self.p_stop * pen_border + p_rescue * pen_dest)  # [destination]
-        cost = sc.recruitment.fee_per_recruit + self.transport + self.penalty
-        self.margin = self.value - cost[:, None]
+        at_border = self.p_stop[:, None] * pen_border[:, None]
+        in_raids = p_rescue * pen_dest[None]
+        per_rescue = np.array([c.border.police.arrests_per_rescue for c in model.countries])[:, None]  # each law's
+        same = per_rescue == pp.arrests_per_rescue  # (the one sum when the laws agree, as in a run of one country)
+        penalty = np.where(same, pp.arrests_per_rescue * (at_border + in_raids),
+                           per_rescue * at_border + pp.arrests_per_rescue * in_raids)  # fmt: skip
+        cost = sc.recruitment.fee_per_recruit + self.transport[None] + penalty  # [country, destination]
+        self.country_value = values
+        self.country_margin = values - cost[:, :, None]
+        # what gangs plan on where the country does not matter: the mean over countries, by residents
+        self.value = np.tensordot(self.weights, values, axes=1)
+        self.margin = np.tensordot(self.weights, self.country_margin, axes=1)
+        self.penalty = self.weights @ penalty  # [destination]
 
     def _adjust(self, last: np.ndarray | None, target: np.ndarray) -> np.ndarray:
         """Move ``last`` a share ``price_adjustment`` of the way towards ``target``, in logs."""

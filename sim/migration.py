@@ -26,7 +26,7 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, parallel=True)
 def _may_look(
     n, status, birth, since, sex, edu, ties, risk, month, key_look, key_tie, min_age, max_age, t_tie, base, coef,
     cap_months, marks,
@@ -48,7 +48,7 @@ def _may_look(
     cap = np.float64(cap_months)
     gained_ties = max(coef[9], 0.0)
     count = 0
-    for i in range(n):
+    for i in nb.prange(n):
         s = status[i]
         home = s <= _HOME_MAX
         t = ties[i]

@@ -24,37 +24,48 @@ from mesa.agentset import AgentSet
 from . import exploitation, interventions, labour, recruitment, transit
 from .agents import Gang, PoliceUnit, Recruiter
 from .agents.recruiter import DECEPTIVE, INFORMAL, KINDS, LICENSED
+from .country import ACTOR_FLOWS, Country
 from .courts import Courts
-from .demography import Demography, LifeTables
 from .economy import month_context
 from .market import Market
-from .metrics import Profiles, record
-from .migration import Migration
+from .metrics import record
 from .outputs import FLOWS
-from .population import initial_population
 from .rng import Keys, actor_poisson, actor_uniforms
 from .scenario import Scenario
 
-# flows of the strategic actors: real counts and dollars, not multiplied by the scale
-ACTOR_FLOWS = ("gang_revenue_usd", "bribes_usd", "arrests", "prosecutions", "convictions")
+# what a run of one country offers on the model itself (its country's); a run of several has them per country
+ONE_COUNTRY = (
+    "pop", "labour_counts", "labour_force0", "residents_by_region", "emigrants_by_region", "migration",
+    "demography", "life", "profiles", "counts",
+)  # fmt: skip
 
 
 class MigrationModel(mesa.Model):
-    """One run of a scenario. ``rows`` holds the recorded months (row 0: the initial state)."""
+    """One run of a scenario. ``rows`` holds the recorded months (row 0: the initial state), the sum over
+    its source countries (``countries``, each with its own ``rows``)."""
 
     def __init__(self, scenario: Scenario, seed: int | None = None):
         seed = scenario.seed if seed is None else int(seed)
         super().__init__(rng=seed)
         sc = self.params = scenario
         self.seed = seed
-        self.keys = Keys(seed)
+        self.keys = Keys(seed)  # the actors' draws (and the persons' in a run of one country)
         self.month = 0
-        self.life = LifeTables(sc)
-        n_agents = max(1, int(round(sc.population.size / sc.scale)))
-        self.pop = initial_population(sc, self.keys, n_agents, self.life)
-        self.interventions = interventions.build(sc)
-        self.migration = Migration(sc, self.keys)
-        self.demography = Demography(sc, self.keys, self.life)
+        several = bool(sc.countries)
+        self.countries: list[Country] = []
+        for i, (name, params) in enumerate(sc.country_scenarios()):
+            keys = Keys(seed, f"{name}/") if several else self.keys
+            self.countries.append(Country(i, name, params, keys, sum(c.n_regions for c in self.countries)))
+        self.n_regions = sum(c.n_regions for c in self.countries)
+        # residents of each of the run's regions at the start (real persons)
+        self.region_residents0 = np.array(
+            [c.params.population.size * r.share for c in self.countries for r in c.params.regions.values()]
+        )
+        self.region_country = np.array([c.index for c in self.countries for _ in range(c.n_regions)], dtype=np.int64)
+        # what acts on the destinations: the run's interventions not confined to some countries
+        self.interventions = (
+            interventions.build(sc, everywhere_only=True) if several else self.countries[0].interventions
+        )
         self.recruiter_list: list[Recruiter] = []
         self.gang_list: list[Gang] = []
         self.units: list[PoliceUnit] = []
@@ -62,46 +73,64 @@ class MigrationModel(mesa.Model):
         self.recruiter_yield = sc.gangs.initial_yield  # persons a gang's recruiter delivers a month
         # running averages by gang (``_update_running_averages``)
         self.seen_held = np.zeros((0, len(sc.destinations)))
-        self.seen_transit = np.zeros(0)
-        self.seen_recruited = np.zeros((0, len(sc.regions)))
-        self.market = Market(sc)
+        self.seen_transit = np.zeros((0, len(self.countries)))
+        self.seen_recruited = np.zeros((0, self.n_regions))
+        self.market = Market(sc, [c.params.population.size for c in self.countries])
         self._create_actors()
-        self.ctx = month_context(sc, 1, self.interventions)  # the context at the start
+        self.ctx = self._shared_context(1)  # the context at the start
         self._zero_gang_tallies()
-        exploitation.seed_victims(self)
-        self.emigrants_by_region = np.zeros(len(sc.regions))
-        self.profiles = Profiles(sc)  # who left, over the run
-        self.counts = self._zero_counts()
+        for c in self.countries:
+            exploitation.seed_victims(self, c, c.params.population.size / sc.residents)
+            c.counts = self._zero_counts(c)
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
-        self.rows = [record(self, self.counts)]
-        self.labour_force0 = self.labour_counts.copy()  # the labour force at the start (jobs are a share of it)
+        self.rows = [record(self)]
+        for c in self.countries:
+            c.labour_force0 = c.labour_counts.copy()  # the labour force at the start (jobs are a share of it)
 
     # -- the month -------------------------------------------------------------------------------
     def step(self) -> None:
-        ctx, c = self._start_month()  # 1
+        ctx = self._start_month()  # 1
         m = self.month
-        labour.step(self.pop, m, self.keys, self.params.economy, ctx.u_target, self.labour_counts)  # 2
-        lookers = self.migration.lookers(self.pop, ctx, self.emigrants_by_region, self.residents_by_region)  # 3
-        recruitment.step(self, lookers, ctx, c)  # 4
-        transit.step(self, ctx, c)  # 5
-        exploitation.step(self, ctx, c)  # 6
+        for c in self.countries:
+            labour.step(c.pop, m, c.keys, c.params.economy, c.ctx.u_target, c.labour_counts)  # 2
+            lookers = c.migration.lookers(c.pop, c.ctx, c.emigrants_by_region, c.residents_by_region)  # 3
+            recruitment.step(self, c, lookers, c.ctx, c.counts)  # 4
+        for c in self.countries:
+            transit.step(self, c, c.ctx, c.counts)  # 5
+        for c in self.countries:
+            exploitation.step(self, c, c.ctx, c.counts)  # 6
         self._actors_step(ctx)  # 7-8
-        self.migration.step_abroad(self.pop, ctx, c)  # 9
-        self.demography.step(self.pop, m, c)  # 10
-        self.emigrants_by_region = c["_emigrants_by_region"]
-        self.rows.append(record(self, c))  # 11
+        for c in self.countries:
+            c.migration.step_abroad(c.pop, c.ctx, c.counts)  # 9
+            c.demography.step(c.pop, m, c.counts)  # 10
+            c.emigrants_by_region = c.counts["_emigrants_by_region"]
+        self.rows.append(record(self))  # 11
 
     def _start_month(self):
-        """Step 1: the month's index, zeroed tallies and context (economy, demand, interventions)."""
+        """Step 1: the month's index, zeroed tallies and contexts (economy, demand, interventions)."""
         self.month += 1
-        self.counts = self._zero_counts()
+        for c in self.countries:
+            c.counts = self._zero_counts(c)
+            c.start_month(self.month)
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
-        self.ctx = month_context(self.params, self.month, self.interventions, self.labour_counts, self.labour_force0)
+        self.ctx = self._shared_context(self.month)
         self._refresh_gang_arrays()
         self.market.update(self, self.ctx)
         self._refresh_risks()
         self._zero_gang_tallies()
-        return self.ctx, self.counts
+        return self.ctx
+
+    def _shared_context(self, month: int):
+        """The context of what the countries share (destinations' demand and police): a run of one
+        country's own; in a run of several, the run's paths with its interventions not confined to some
+        countries."""
+        if len(self.countries) == 1:
+            return self.countries[0].ctx
+        return month_context(self.params, month, self.interventions)
+
+    def ctx_of(self, unit: PoliceUnit):
+        """The context a police unit acts in: its country's, or the shared one for destination units."""
+        return self.ctx if unit.country is None else self.countries[unit.country].ctx
 
     def _actors_step(self, ctx) -> None:
         """Steps 7-8: gangs act (new gangs enter, former victims recruit), recruiters tally their month,
@@ -110,13 +139,14 @@ class MigrationModel(mesa.Model):
         self._update_recruiter_yield()
         self._update_running_averages()
         # [unit][gang] investigations expected to uncover each gang this month, read by every gang's bribes
-        self.operation_rates = [u.operation_rates(self.visibility(u), ctx) for u in self.units]
+        self.operation_rates = [u.operation_rates(self.visibility(u), self.ctx_of(u)) for u in self.units]
         self.agents_of(Gang).do("step", ctx)
         self._gang_entry(ctx)
         self._informal_recruiters(ctx)
         self._refresh_gang_arrays()
         self.agents_of(Recruiter).do("step")
-        self.agents_of(PoliceUnit).do("step", ctx)
+        for u in self.agents_of(PoliceUnit):
+            u.step(self.ctx_of(u))
         self.courts.step(ctx)
 
     def run(self, months: int | None = None) -> None:
@@ -124,32 +154,36 @@ class MigrationModel(mesa.Model):
             self.step()
 
     # -- set-up ------------------------------------------------------------------------------------
-    def _zero_counts(self) -> dict:
+    def _zero_counts(self, country: Country) -> dict:
         c = dict.fromkeys((f for f in FLOWS if f not in ACTOR_FLOWS), 0)
-        c.update(_emigrants_tertiary=0, _emigrants_female=0, _emigrants_by_region=np.zeros(len(self.params.regions)))
-        c["_profiles"] = self.profiles
+        c.update(_emigrants_tertiary=0, _emigrants_female=0, _emigrants_by_region=np.zeros(country.n_regions))
+        c["_profiles"] = country.profiles
         return c
 
     def _create_actors(self) -> None:
         """Gangs, recruiters and police units at the start; counts are keyed Poisson draws of real actors."""
         sc, keys = self.params, self.keys
-        size = sc.population.size
         demand0 = month_context(sc, 1, []).demand.sum(axis=1)
-        pp = sc.police
-        self.source_units = [PoliceUnit(self, "source", r, pp.source) for r in range(len(sc.regions))]
-        self.border = PoliceUnit(self, "border", -1, pp.border)
-        self.dest_units = [PoliceUnit(self, "destination", d, pp.destination) for d in range(len(sc.destinations))]
-        n_gangs = int(actor_poisson(keys, "init.gangs", 0, 0, sc.gangs.per_million * size / 1e6)[0])
+        for c in self.countries:
+            pp = c.params.police
+            c.source_units = [PoliceUnit(self, "source", g, pp.source, c.index, pp) for g in c.regions]
+            c.border = PoliceUnit(self, "border", -1, pp.border, c.index, pp)
+        self.source_units = [u for c in self.countries for u in c.source_units]
+        pd_ = sc.police
+        self.dest_units = [
+            PoliceUnit(self, "destination", d, pd_.destination, None, pd_) for d in range(len(sc.destinations))
+        ]
+        n_gangs = int(actor_poisson(keys, "init.gangs", 0, 0, sc.gangs.per_million * sc.residents / 1e6)[0])
         for _ in range(n_gangs):
             self.new_gang(demand0, 0)
         self._refresh_gang_arrays()
         rp = sc.recruitment
         per = {LICENSED: rp.licensed_per_100k, DECEPTIVE: rp.deceptive_per_100k, INFORMAL: rp.informal_per_100k}
         reach = {LICENSED: rp.reach_licensed, DECEPTIVE: rp.reach_deceptive, INFORMAL: rp.reach_informal}
-        for r, region in enumerate(sc.regions.values()):
-            residents = size * region.share / 1e5
+        for g, residents0 in enumerate(self.region_residents0):
+            residents = residents0 / 1e5
             for kind in range(len(KINDS)):
-                cell = r * len(KINDS) + kind
+                cell = g * len(KINDS) + kind
                 for _ in range(int(actor_poisson(keys, "init.recruiters", 0, cell, per[kind] * residents)[0])):
                     rid = len(self.recruiter_list)
                     gang = None
@@ -158,7 +192,7 @@ class MigrationModel(mesa.Model):
                         gang = self._random_gang(rid)
                         if gang is None:
                             continue
-                    Recruiter(self, kind, r, reach[kind], gang=gang)
+                    Recruiter(self, kind, g, reach[kind], gang=gang)
 
     def new_gang(self, weights: np.ndarray, month: int) -> Gang:
         """A new gang whose routes are drawn without replacement in proportion to ``weights`` (keyed)."""
@@ -180,11 +214,26 @@ class MigrationModel(mesa.Model):
         u = float(actor_uniforms(self.keys, "init.recruiter_which_gang", 0, rid)[0])
         return gangs[min(int(u * len(gangs)), len(gangs) - 1)]
 
-    def draw_region(self, decision: str, month: int, uid: int) -> int:
-        """A region drawn in proportion to the regions' shares of residents (keyed by ``uid``)."""
-        shares = np.array([r.share for r in self.params.regions.values()])
+    def draw_region(self, decision: str, month: int, uid: int, routes: np.ndarray | None = None) -> int:
+        """One of the run's regions, drawn in proportion to its residents at the start (keyed by ``uid``).
+
+        With several countries and a gang's ``routes``, each region's weight is also its country's best
+        margin on those routes (``Market.country_margin``, zero where none pays): a gang hires where a
+        recruit pays most, and moves between countries as their margins change.
+        """
+        if len(self.countries) == 1:  # the regions' shares as given
+            weights = np.array([r.share for r in self.params.regions.values()])
+        else:
+            weights = self.region_residents0
+        if len(self.countries) > 1 and routes is not None:
+            pays = np.maximum(self.market.country_margin[:, routes].max(axis=(1, 2)), 0.0) if routes.size else 0
+            if np.any(pays > 0):
+                weights = weights * pays[self.region_country]
         u = float(actor_uniforms(self.keys, decision, month, uid)[0])
-        return int(min(np.searchsorted(np.cumsum(shares) / shares.sum(), u, side="right"), len(shares) - 1))
+        return int(min(np.searchsorted(np.cumsum(weights) / weights.sum(), u, side="right"), len(weights) - 1))
+
+    def country_of_region(self, region: int) -> Country:
+        return self.countries[int(self.region_country[region])]
 
     # -- views the processes read ------------------------------------------------------------------
     def _refresh_gang_arrays(self) -> None:
@@ -202,34 +251,37 @@ class MigrationModel(mesa.Model):
     def _refresh_risks(self) -> None:
         """The month's raid and interdiction probabilities for the victims of each gang (its protection)."""
         dest_ix = [u.uix for u in self.dest_units]
+        border_ix = [c.border.uix for c in self.countries]
         self.raid_gd = self.market.raid[None, :] * (1 - self.gang_protection[:, dest_ix])  # [gang, destination]
-        self.stop_g = self.market.p_stop * (1 - self.gang_protection[:, self.border.uix])  # [gang]
+        self.stop_gc = self.market.p_stop[None, :] * (1 - self.gang_protection[:, border_ix])  # [gang, country]
 
     def _zero_gang_tallies(self) -> None:
         """What the person rules tally for the gangs this month, in real persons and dollars."""
-        n, n_dest, n_regions = max(1, len(self.gang_list)), len(self.params.destinations), len(self.params.regions)
+        n, n_dest, n_regions = max(1, len(self.gang_list)), len(self.params.destinations), self.n_regions
+        n_countries = len(self.countries)
         self.revenue_by_gang = np.zeros(n)
         self.upkeep_by_gang = np.zeros(n)
         self.margin_by_gang = np.zeros(n)  # expected margin of this month's recruits
         self.transport_by_gang = np.zeros(n)
         self.held_by_gang = np.zeros((n, n_dest))  # victims in exploitation
-        self.transit_by_gang = np.zeros(n)  # victims in transit
+        self.transit_by_gang = np.zeros((n, n_countries))  # victims in transit, by country of origin
         self.expected_rescued_by_gang = np.zeros((n, n_dest))  # victims the month's raids were expected to free
-        self.expected_interdicted_by_gang = np.zeros(n)  # victims the border was expected to stop
-        self.returned_victims = np.zeros((n, n_regions))  # victims back home, by gang and region
+        self.expected_interdicted_by_gang = np.zeros((n, n_countries))  # victims each border was expected to stop
+        self.returned_victims = np.zeros((n, n_regions))  # victims back home, by gang and the run's region
         self.recruits_by_gang_region = np.zeros((n, n_regions))
 
     def agents_of(self, cls) -> AgentSet:
         """The active agents of one type (an empty AgentSet when there are none)."""
         return self.agents_by_type[cls] if cls in self.agents_by_type else AgentSet([], random=self.random)
 
-    def recruiter_table(self) -> dict:
-        """Active recruiters: the agents, and their rid, region, reach, kind and gang id (-1: honest) as arrays."""
-        recs = list(self.agents_of(Recruiter))
+    def recruiter_table(self, country: Country) -> dict:
+        """Active recruiters in ``country``: the agents, and their rid, region (the country's index), reach,
+        kind and gang id (-1: honest) as arrays."""
+        recs = [r for r in self.agents_of(Recruiter) if r.region in country.regions]
         return {
             "agents": recs,
             "rid": np.array([r.rid for r in recs], dtype=np.int64),
-            "region": np.array([r.region for r in recs], dtype=np.int64),
+            "region": np.array([r.region - country.offset for r in recs], dtype=np.int64),
             "reach": np.array([r.reach for r in recs], dtype=np.float64),
             "kind": np.array([r.kind for r in recs], dtype=np.int64),
             "gang": np.array([r.gang.gid if r.gang is not None else -1 for r in recs], dtype=np.int64),
@@ -280,7 +332,7 @@ class MigrationModel(mesa.Model):
         expected = gp.initial_recruiters * (self.recruiter_yield * mk.best_margin() - gp.recruiter_wage)
         if expected - gp.members * gp.member_cost <= 0:
             return
-        lam = gp.entry_per_million * self.params.population.size / 1e6
+        lam = gp.entry_per_million * self.params.residents / 1e6
         for _ in range(int(actor_poisson(self.keys, "gangs.entry", ctx.month, 0, lam)[0])):
             gang = self.new_gang(np.maximum(mk.margin.max(axis=1), 0.0), ctx.month)
             for _ in range(gp.initial_recruiters):
@@ -312,7 +364,7 @@ class MigrationModel(mesa.Model):
         if unit.kind == "destination":
             return self.seen_held[:, unit.where]
         if unit.kind == "border":
-            return self.seen_transit
+            return self.seen_transit[:, unit.country]
         return self.seen_recruited[:, unit.where]
 
     def expected_loss(self, gang: Gang, ctx) -> np.ndarray:
@@ -322,36 +374,61 @@ class MigrationModel(mesa.Model):
         freed victims and investigations, at the expected penalty per arrest), from the gang's running
         averages of its victims, so that the bribe does not follow one month's count.
         """
-        mk, pp, g = self.market, self.params.police, gang.gid
+        mk, g = self.market, gang.gid
         loss = np.zeros(len(self.units))
         members = gang.members
         victim_value = np.maximum(mk.value.max(axis=1), 0.0)  # [destination]
         for u in self.units:
-            pen = mk.penalty_by_unit[u.uix]
+            pen, pp = mk.penalty_by_unit[u.uix], u.police  # its law
             loss[u.uix] = self.operation_rates[u.uix][g] * pp.arrest_share * members * pen
             if u.kind == "destination":
                 freed = mk.raid[u.where] * self.seen_held[g, u.where]
                 loss[u.uix] += freed * (victim_value[u.where] + pp.arrests_per_rescue * pen)
             elif u.kind == "border":
-                freed = mk.p_stop * self.seen_transit[g]
+                freed = mk.p_stop[u.country] * self.seen_transit[g, u.country]
                 value = victim_value[gang.routes].mean() if gang.routes.size else 0.0
                 loss[u.uix] += freed * (value + pp.arrests_per_rescue * pen)
             else:
                 suspects = [r for r in gang.recruiters if r.region == u.where and r.kind == DECEPTIVE]
                 if suspects:
-                    loss[u.uix] += float(u.recruiter_hazards(suspects, ctx).sum()) * pen
+                    loss[u.uix] += float(u.recruiter_hazards(suspects, self.ctx_of(u)).sum()) * pen
         return loss
 
-    def actor_row(self) -> dict:
-        """Output columns about recruiters, gangs and police (real counts)."""
+    def actor_row(self, country: Country | None = None) -> dict:
+        """Output columns about recruiters, gangs and police (real counts): of the whole run, or of
+        ``country``: its recruiters, the gangs with a recruiter there, revenue from its victims, and the
+        arrests, cases, bribes and integrity of its own units (not the destinations')."""
         recs = list(self.agents_of(Recruiter))
         gangs = [g for g in self.gang_list if g.active]
         units = list(self.agents_of(PoliceUnit))
+        counts = self.actor_counts
+        if country is not None:
+            recs = [r for r in recs if r.region in country.regions]
+            present = {r.gang.gid for r in recs if r.gang is not None}
+            gangs = [g for g in gangs if g.gid in present]
+            units = [u for u in units if u.country == country.index]
+            counts = {**country.actor_counts, "gang_revenue_usd": country.revenue}
         return {
             "recruiters_active": len(recs),
             "recruiters_deceptive": sum(r.deceptive for r in recs),
             "gangs_active": len(gangs),
-            **self.actor_counts,
+            **counts,
             "police_integrity": float(np.mean([u.integrity for u in units])),
             "officials_corrupted": float(sum(u.corrupted for u in units)),
         }
+
+
+def _one_country(attr: str) -> property:
+    def get(model):
+        if len(model.countries) > 1:
+            raise AttributeError(f"{attr}: a run of several countries has one per country (model.countries)")
+        return getattr(model.countries[0], attr)
+
+    def put(model, value):
+        setattr(model.countries[0], attr, value)
+
+    return property(get, put, doc=f"the {attr} of a run of one country")
+
+
+for _attr in ONE_COUNTRY:
+    setattr(MigrationModel, _attr, _one_country(_attr))

@@ -82,6 +82,7 @@ CHANNELS: dict[str, str] = {"legal": "emigrants_legal", "irregular": "emigrants_
 SEXES: tuple[str, ...] = ("male", "female")  # the codes of ``Population.sex``
 EDUCATIONS: tuple[str, ...] = ("primary", "secondary", "tertiary")  # the codes of ``Population.edu``
 PROFILE_COLUMNS: tuple[Output, ...] = (
+    Output("country", "label", "label", "the source country the person left (the scenario's name in a run of one)"),
     Output("channel", "label", "label", "how the person left: legal, irregular or trafficked (the flows of the same names)"),
     Output("sex", "label", "label", "male or female"),
     Output("age_band", "years", "label", "age at departure (bands from outputs.profile_age_bands)"),
@@ -98,6 +99,8 @@ def age_band_labels(edges: list[int]) -> list[str]:
 
 
 NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
+# the columns about recruiters, gangs and police (a country's row counts its own: ``MigrationModel.actor_row``)
+ACTOR_COLUMNS: tuple[str, ...] = NAMES[NAMES.index("recruiters_active"):]
 FLOWS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind == "flow")
 STOCKS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind in ("stock", "ratio"))
 BY_NAME = {o.name: o for o in OUTPUTS}
@@ -115,7 +118,15 @@ def per_destination_row(destinations, victims, price) -> dict[str, float]:
 
 
 def lookup(name: str) -> Output | None:
-    """The declaration of a column: an output, or a per-destination one (``victims_sexual_at_eu``)."""
+    """The declaration of a column: an output, a per-destination one (``victims_sexual_at_eu``), or one
+    of them in one source country (``moldova:trafficked``, a comparison's metric of a run of several)."""
+    country, sep, rest = name.partition(":")
+    if sep:
+        o = lookup(rest)
+        if o is None or not country:
+            return None
+        own = "; the country's own actors, MigrationModel.actor_row" if rest in ACTOR_COLUMNS else ""
+        return Output(name, o.unit, o.kind, f"{o.description} (in {country}{own})")
     if name in BY_NAME:
         return BY_NAME[name]
     for o in PER_DESTINATION:
@@ -137,3 +148,19 @@ def summarise(df) -> dict[str, float]:
         if o is not None:
             out[c] = float(body[c].sum()) if o.kind == "flow" else float(last[c])
     return out
+
+
+def summarise_countries(df) -> dict[str, float]:
+    """``summarise`` of each source country of a run of several (``moldova:trafficked``, ...); empty for
+    a run of one country."""
+    by = df.attrs.get("by_country")
+    if not by or len(set(by["country"])) < 2:
+        return {}
+    import pandas as pd
+
+    table = pd.DataFrame(by)
+    return {
+        f"{country}:{k}": v
+        for country, part in table.groupby("country", sort=False)
+        for k, v in summarise(part.drop(columns="country").reset_index(drop=True)).items()
+    }

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pandas as pd
 
-PLOT_FILES = ("outflows.png", "victims.png", "population.png", "enforcement.png")  # what ``run_plots`` writes
+# what ``run_plots`` writes
+PLOT_FILES = ("outflows.png", "victims.png", "population.png", "enforcement.png", "countries.png")
 
 
 def _dates(df: pd.DataFrame):
@@ -51,7 +52,8 @@ def _save(fig, path: Path) -> None:
 
 
 def run_plots(df: pd.DataFrame, out_dir: str | Path) -> list[Path]:
-    """Write the files of ``PLOT_FILES`` (outflows, victims, population, enforcement); return their paths."""
+    """Write the files of ``PLOT_FILES`` (outflows, victims, population, enforcement, the source countries
+    side by side); return their paths."""
     from matplotlib.ticker import MaxNLocator
 
     out = Path(out_dir)
@@ -106,4 +108,45 @@ def run_plots(df: pd.DataFrame, out_dir: str | Path) -> list[Path]:
     legend_below(fig, [ax])
     _save(fig, out / "enforcement.png")
     paths.append(out / "enforcement.png")
+    if "by_country" in df.attrs:
+        paths.append(country_plot(pd.DataFrame(df.attrs["by_country"]), name, out / "countries.png"))
     return paths
+
+
+def country_plot(by: pd.DataFrame, name: str, path: Path) -> Path:
+    """The source countries side by side (a line each): emigration and trafficking per year relative to
+    residents at the start, residents, and victims identified per year."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7), layout="constrained", sharex=True)
+    panels = [
+        ("emigrants (legal and irregular) per 1,000 residents",
+         lambda g, r: (g["emigrants_legal"] + g["emigrants_irregular"]) / r * 1e3),
+        ("persons trafficked per 100,000 residents", lambda g, r: g["trafficked"] / r * 1e5),
+        ("residents, % of the start", None),
+        ("victims identified (detected) per year", lambda g, r: g["victims_identified"]),
+    ]  # fmt: skip
+    for country, part in by.groupby("country", sort=False):
+        part = part.sort_values("month")
+        residents0 = float(part["population_home"].iloc[0]) or 1.0
+        body = part[part["month"] > 0]
+        years = pd.to_datetime(body["date"], format="%Y-%m").dt.year
+        for ax, (title, f) in zip(axes.flat, panels):
+            if f is None:
+                ends = body.assign(year=years).groupby("year")["population_home"].last()
+                ax.plot(ends.index, ends / residents0 * 100, label=country)
+            else:
+                yearly = body.assign(year=years).groupby("year")[list(body.columns)].sum(numeric_only=True)
+                ax.plot(yearly.index, f(yearly, residents0), label=country)
+            ax.set_title(title, fontsize=10)
+    for ax in axes.flat:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        thousands(ax)
+    fig.suptitle(f"Source countries side by side ({name})")
+    legend_below(fig, [axes.flat[0]])
+    _save(fig, path)
+    return path

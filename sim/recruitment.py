@@ -39,11 +39,12 @@ def pick(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.minimum(idx, weights.shape[1] - 1)
 
 
-def step(model, lookers: np.ndarray, ctx, counts: dict) -> None:
-    sc, pop, keys, m = model.params, model.pop, model.keys, ctx.month
+def step(model, country, lookers: np.ndarray, ctx, counts: dict) -> None:
+    """Recruitment in ``country`` (``sim.country.Country``): its lookers, recruiters and context."""
+    sc, pop, keys, m = country.params, country.pop, country.keys, ctx.month
     mp, rp = sc.migration, sc.recruitment
     draw = lambda name, ids: keys.draw("recruitment." + name, m, ids)  # noqa: E731
-    rec = model.recruiter_table()
+    rec = model.recruiter_table(country)
     for r in rec["agents"]:
         r.recruits = 0.0
     if lookers.size == 0:
@@ -59,7 +60,7 @@ def step(model, lookers: np.ndarray, ctx, counts: dict) -> None:
     region = pop.region[waiting].astype(np.int64)
     n_regions = len(sc.regions)
     reach_by_region = np.bincount(rec["region"], weights=rec["reach"], minlength=n_regions) / sc.scale
-    residents = model.residents_by_region
+    residents = country.residents_by_region
     with np.errstate(divide="ignore", invalid="ignore"):
         p_contact = np.where(residents > 0, np.minimum(1.0, reach_by_region / residents), 0.0)
     contacted = draw("contact", waiting) < p_contact[region]
@@ -95,7 +96,7 @@ def step(model, lookers: np.ndarray, ctx, counts: dict) -> None:
     female = pop.sex[who] == 1
     sexual = draw("exploitation_type", who) < np.where(female, rp.sexual_share_women, rp.sexual_share_men)
     etype = np.where(sexual, SEXUAL, LABOUR)
-    margin = model.market.margin  # [dest, type]
+    margin = model.market.country_margin[country.index]  # [dest, type]: for a victim from this country
     route_w = model.gang_routes[np.maximum(gang, 0)] * np.maximum(margin, 0.0)[:, etype].T  # [person, dest]
     has_room = deceptive & (route_w.sum(axis=1) > 0)
     dest[has_room] = pick(draw("gang_destination", who[has_room]), route_w[has_room])
@@ -145,11 +146,12 @@ def step(model, lookers: np.ndarray, ctx, counts: dict) -> None:
     counts["retrafficked"] += int(former[dec].sum())
     ep = sc.exploitation
     pop.debt[victims] = ep.debt_min + draw("debt", victims) * (ep.debt_max - ep.debt_min)
-    tally_recruits(model, gang[dec], dest[dec], etype[dec])
+    tally_recruits(model, country, gang[dec], dest[dec], etype[dec])
 
 
-def tally_recruits(model, gang: np.ndarray, dest: np.ndarray, etype: np.ndarray) -> None:
+def tally_recruits(model, country, gang: np.ndarray, dest: np.ndarray, etype: np.ndarray) -> None:
     """What this month's victims mean to their gangs: expected margin and transport, in real dollars."""
     n, scale, mk = model.margin_by_gang.size, model.params.scale, model.market
-    model.margin_by_gang += np.bincount(gang, weights=mk.margin[dest, etype] * scale, minlength=n)
+    margin = mk.country_margin[country.index]
+    model.margin_by_gang += np.bincount(gang, weights=margin[dest, etype] * scale, minlength=n)
     model.transport_by_gang += np.bincount(gang, weights=mk.transport[dest] * scale, minlength=n)

@@ -53,7 +53,7 @@ from .population import (
 )
 from .exploitation import tally_victims
 from .recruitment import INFORMAL, LICENSED, tally_recruits
-from .scenario import Scenario
+from .scenario import Scenario, ScenarioError
 
 # statuses as plain ints (the rules compare them millions of times)
 EMPLOYED, UNEMPLOYED, INACTIVE = int(Status.EMPLOYED), int(Status.UNEMPLOYED), int(Status.INACTIVE)
@@ -286,7 +286,11 @@ class ReferenceModel(MigrationModel):
     """
 
     def __init__(self, scenario: Scenario, seed: int | None = None):
+        if scenario.countries:
+            raise ScenarioError([f"{scenario.name}: --engine: the reference engine runs a scenario of one source "
+                                 "country; this one has several (use the vectorised engine)"])  # fmt: skip
         super().__init__(scenario, seed)
+        self.country = self.countries[0]
         sc = self.params
         self.ages = LabourAges(sc.economy)
         self.fertility = fertility_by_age(sc, 1)
@@ -326,7 +330,8 @@ class ReferenceModel(MigrationModel):
 
     # -- the month ----------------------------------------------------------------------------------
     def step(self) -> None:
-        ctx, c = self._start_month()  # 1
+        ctx = self._start_month()  # 1
+        c = self.counts
         self.job_loss, self.job_finding = job_rates(self.params.economy, ctx.u_target, self.labour_counts)
         self.log_gain, self.p_tie = self.migration.month_terms(ctx, self.emigrants_by_region, self.residents_by_region)
         self.lookers = []
@@ -343,7 +348,7 @@ class ReferenceModel(MigrationModel):
         self.persons.do("end_month")
         self.emigrants_by_region = c["_emigrants_by_region"]
         self.pop = self._census_view()
-        self.rows.append(record(self, c))  # 11
+        self.rows.append(record(self))  # 11
 
     def _abroad_with(self, *statuses: int) -> list[PersonAgent]:
         return [p for p in self.abroad if p.status in statuses]
@@ -374,7 +379,7 @@ class ReferenceModel(MigrationModel):
         reach = [[r.reach for r in rs] for rs in in_region]
         with np.errstate(divide="ignore", invalid="ignore"):
             p_contact = np.minimum(1.0, np.array([sum(rs) for rs in reach]) / sc.scale / self.residents_by_region)
-        paying = np.maximum(self.market.margin, 0.0)  # [destination, type]: where a victim pays
+        paying = np.maximum(self.market.country_margin[0], 0.0)  # [destination, type]: where a victim pays
         deceived, irregular = [], []
         for person in waiting:
             r = person.region
@@ -422,7 +427,7 @@ class ReferenceModel(MigrationModel):
             person.debt = rng.uniform(ep.debt_min, ep.debt_max)
         if deceived:
             gangs, dests, etypes = (np.array(x, dtype=np.int64) for x in zip(*[(r.gang.gid, d, t) for _, d, t, r in deceived]))
-            tally_recruits(self, gangs, dests, etypes)
+            tally_recruits(self, self.country, gangs, dests, etypes)
 
     def _depart(self, person: PersonAgent, status: int, dest: int, counts: dict, flow: str) -> None:
         person.leave(status, dest)
@@ -438,9 +443,9 @@ class ReferenceModel(MigrationModel):
         scale = self.params.scale
         for person in self._abroad_with(TRANSIT):
             gang = person.gang
-            self.transit_by_gang[gang] += scale
-            self.expected_interdicted_by_gang[gang] += self.stop_g[gang] * scale
-            if person.travel(self.stop_g[gang]) == "stopped":
+            self.transit_by_gang[gang, 0] += scale
+            self.expected_interdicted_by_gang[gang, 0] += self.stop_gc[gang, 0] * scale
+            if person.travel(self.stop_gc[gang, 0]) == "stopped":
                 self.returned_victims[gang, person.region] += scale
                 counts["interdicted"] += 1
                 counts["victims_identified"] += 1
@@ -452,7 +457,8 @@ class ReferenceModel(MigrationModel):
         victims = self._abroad_with(SEXUAL_EXPLOITATION, FORCED_LABOUR)
         if victims:
             tally_victims(
-                self, np.array([v.gang for v in victims], dtype=np.int64), np.array([v.dest for v in victims], dtype=np.int64),
+                self, self.country, np.array([v.gang for v in victims], dtype=np.int64),
+                np.array([v.dest for v in victims], dtype=np.int64),
                 np.array([SEXUAL if v.status == SEXUAL_EXPLOITATION else LABOUR for v in victims], dtype=np.int64),
             )  # fmt: skip
         for v in victims:

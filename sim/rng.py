@@ -100,16 +100,21 @@ def decision_key(seed: int, name: str) -> np.uint64:
 
 
 class Keys:
-    """Decision keys of one run, created on first use: ``keys["transit.interdiction"]``."""
+    """Decision keys of one run, created on first use: ``keys["transit.interdiction"]``.
 
-    def __init__(self, seed: int):
+    The persons of each source country in a run of several draw under their country's ``prefix``
+    (``"moldova/"``): a person's id is its slot in its country's arrays, and the decision names it.
+    """
+
+    def __init__(self, seed: int, prefix: str = ""):
         self.seed = int(seed)
+        self.prefix = prefix
         self._keys: dict[str, np.uint64] = {}
 
     def __getitem__(self, name: str) -> np.uint64:
         key = self._keys.get(name)
         if key is None:
-            key = self._keys[name] = decision_key(self.seed, name)
+            key = self._keys[name] = decision_key(self.seed, self.prefix + name)
         return key
 
     def draw(self, name: str, month: int, uids: np.ndarray) -> np.ndarray:

@@ -105,7 +105,7 @@ def run(
     sc = resolve(scenario, overrides, months=months, scale=scale, seed=seed)
     t0 = time.perf_counter()
     model = model_class(engine)(sc)
-    agents = int(model.pop.n)
+    agents = sum(int(c.pop.n) for c in model.countries)
     for m in range(sc.months):
         model.step()
         if progress is not None:
@@ -114,8 +114,24 @@ def run(
     df.attrs["provenance"] = provenance(
         sc, sc.seed, wall_seconds=round(time.perf_counter() - t0, 3), person_agents=agents, engine=engine
     )
-    df.attrs["profiles"] = model.profiles.table()  # plain columns, so that the attributes compare and pickle
+    # plain columns, so that the attributes compare and pickle
+    tables = [c.profiles.table(c.name) for c in model.countries]
+    df.attrs["profiles"] = {k: [v for t in tables for v in t[k]] for k in tables[0]}
+    cols = columns(sc.destinations)
+    by_country = pd.concat(
+        [pd.DataFrame(c.rows, columns=cols).assign(country=c.name) for c in model.countries], ignore_index=True
+    )
+    by_country = by_country[["country", *cols]].sort_values(["month", "country"], kind="stable")
+    df.attrs["by_country"] = by_country.to_dict(orient="list")
     return df
+
+
+def by_country(df: pd.DataFrame) -> pd.DataFrame:
+    """The run ``df`` (a result of ``run``) per source country: the columns of the run's table, with a
+    ``country`` column first, one row per month and country (the table of ``by_country.csv``). Flows and
+    stocks of persons add up to the run's; the actors' columns count each country's own recruiters, units
+    and revenue from its victims (``MigrationModel.actor_row``)."""
+    return pd.DataFrame(df.attrs["by_country"]).reset_index(drop=True)
 
 
 def profiles(df: pd.DataFrame) -> pd.DataFrame:
@@ -125,7 +141,8 @@ def profiles(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_results(df: pd.DataFrame, out_dir: str | Path, plots: bool = True) -> Path:
-    """Write ``timeseries.csv``, ``profiles.csv``, ``manifest.json`` and the plots into ``out_dir``, all or nothing.
+    """Write ``timeseries.csv``, ``by_country.csv``, ``profiles.csv``, ``manifest.json`` and the plots into
+    ``out_dir``, all or nothing.
 
     Files are written into a temporary folder beside ``out_dir`` and moved in place at the end, so an
     interrupted or failed write leaves the previous results as they were. Without ``plots``, the plots
@@ -144,6 +161,8 @@ def write_results(df: pd.DataFrame, out_dir: str | Path, plots: bool = True) -> 
         df.to_csv(tmp / "timeseries.csv", index=False)
         if "profiles" in df.attrs:
             profiles(df).to_csv(tmp / "profiles.csv", index=False)
+        if "by_country" in df.attrs:
+            by_country(df).to_csv(tmp / "by_country.csv", index=False)
         (tmp / "manifest.json").write_text(json.dumps(df.attrs.get("provenance", {}), indent=2) + "\n")
         if plots:
             from .plots import run_plots
@@ -164,7 +183,7 @@ def result_files(plots: bool = True) -> list[str]:
     """The files ``write_results`` writes."""
     from .plots import PLOT_FILES
 
-    return ["timeseries.csv", "profiles.csv", "manifest.json", *(PLOT_FILES if plots else ())]
+    return ["timeseries.csv", "by_country.csv", "profiles.csv", "manifest.json", *(PLOT_FILES if plots else ())]
 
 
 def key_outcomes(df: pd.DataFrame) -> list[tuple[str, str]]:

@@ -230,9 +230,21 @@ class DestinationParams(Block):
     )
     enforcement: float = P(1.0, "ratio", 0, 10, "strength of the destination's police relative to the reference")
     deportation_rate: float = P(0.004, "1/month", 0, 1, "monthly probability an irregular migrant is deported home")
+    outside_share: float = P(
+        0.0, "share", 0, 0.99,
+        "share of the destination's demand for victims served by source countries outside the run",
+    )
 
 
 class MarketParams(Block):
+    demand_population: float | None = Field(
+        None,
+        ge=1_000,
+        le=2e9,
+        description="residents that destinations' demand and patronage 'per 100k' refer to (none: the residents of "
+        "the run's countries at the start); set, demand is an absolute number of victims whatever countries run",
+        json_schema_extra={"unit": "persons", "source": "assumption", "range": [1_000, 2e9]},
+    )
     elasticity_sexual: float = P(
         1.5, "ratio", 0.2, 5,
         "price elasticity of the demand for trafficked victims in sexual exploitation (absolute value; above 1: "
@@ -516,6 +528,11 @@ class InterventionBase(Block):
     end_month: MonthRef | None = Field(None, description="last month in force (index or 'YYYY-MM'); none: to the end")
     strength: float = Field(description="size of the change (meaning depends on the kind)")
     description: str = ""
+    countries: list[str] = Field(
+        default_factory=list,
+        description="source countries it acts in (empty: all); in a run of several countries, an intervention "
+        "confined to some acts on their people, police and courts only, never on the destinations",
+    )
 
 
 class PeacekeeperBan(InterventionBase):
@@ -679,7 +696,9 @@ class Scenario(Block):
     seed: int = P(1, "integer", 0, 2**31 - 1, "seed of all random draws")
     scale: float = P(20.0, "persons per agent", 1, 1_000_000, "real persons each person-agent stands for")
     population: PopulationParams = PopulationParams()
-    regions: dict[str, RegionParams] = Field(min_length=1, description="regions of the source country")
+    regions: dict[str, RegionParams] = Field(
+        default_factory=dict, description="regions of the source country (required unless the scenario has countries)"
+    )
     economy: EconomyParams = EconomyParams()
     destinations: dict[str, DestinationParams] = Field(
         min_length=1, max_length=100, description="destination economies"
@@ -695,6 +714,11 @@ class Scenario(Block):
     police: PoliceParams = PoliceParams()
     interventions: dict[str, Intervention] = Field(default_factory=dict)
     costs: CostParams = Field(CostParams(), description="cost rates of the interventions (sim.costs)")
+    countries: dict[str, "Scenario"] = Field(
+        default_factory=dict,
+        description="source countries of the run, each a scenario file of one country (in the file: a list of "
+        "paths relative to it); none: the scenario is itself the one source country",
+    )
 
     # -- helpers used by the model -----------------------------------------------------------------
     @property
@@ -721,6 +745,51 @@ class Scenario(Block):
         y0, m0 = self.start_year_month
         return y0 + (m0 - 1 + month - 1) / 12.0
 
+    def country_scenarios(self) -> list[tuple[str, "Scenario"]]:
+        """(name, parameters) of each source country of the run, in order.
+
+        Without ``countries`` the scenario is its one country. With them, a country's parameters are
+        its file's national blocks (``NATIONAL_BLOCKS``: its people, economy, vital rates, migration,
+        source and border police and laws), the access its file gives each destination
+        (``ACCESS_FIELDS``), its file's interventions and those of this scenario that act in it; every
+        other block (destinations' markets, gangs, recruitment, transit, exploitation, destination
+        police, outputs, costs) and ``start``, ``months``, ``seed`` and ``scale`` are this scenario's.
+        """
+        if not self.countries:
+            return [(self.name, self)]
+        out = []
+        for name, c in self.countries.items():
+            dests = {
+                d: p.model_copy(update={f: getattr(c.destinations[d], f) for f in ACCESS_FIELDS})
+                for d, p in self.destinations.items()
+            }
+            interventions = dict(c.interventions)
+            interventions.update({k: iv for k, iv in self.interventions.items() if acts_in(iv, name)})
+            update = {b: getattr(c, b) for b in NATIONAL_BLOCKS}
+            update["police"] = c.police.model_copy(update={"destination": self.police.destination})
+            update.update(name=name, destinations=dests, interventions=interventions, countries={})
+            out.append((name, self.model_copy(update=update)))
+        return out
+
+    @property
+    def residents(self) -> int:
+        """Residents of the run's source countries at the start."""
+        return sum(c.population.size for c in self.countries.values()) if self.countries else self.population.size
+
+
+# the blocks a country's own file sets in a run of several countries; the rest is shared
+NATIONAL_BLOCKS = ("population", "regions", "economy", "demography", "migration", "police")
+# what a country's file says of each destination: how its residents may go there
+ACCESS_FIELDS = ("permits_per_100k", "migrant_weight")
+
+
+def acts_in(iv, country: str) -> bool:
+    """Whether intervention ``iv`` acts in ``country`` (an empty ``countries``: in all)."""
+    return not iv.countries or country in iv.countries
+
+
+Scenario.model_rebuild()
+
 
 # ---------------------------------------------------------------------------------------------------
 # Loading.
@@ -743,18 +812,27 @@ class ScenarioWarning(UserWarning):
 
 
 def scenario_path(ref: str | Path) -> Path:
-    """The file of a scenario: ``ref`` itself, or a shipped scenario named without a path (``baseline``)."""
+    """The file of a scenario: ``ref`` itself, or a shipped scenario named without a path or suffix
+    (``baseline``, ``countries/moldova``)."""
     path = Path(ref)
-    if not path.exists() and len(path.parts) == 1 and path.suffix == "":
-        shipped = SCENARIOS_DIR / f"{path.name}.toml"
+    if not path.exists() and path.suffix == "" and not path.is_absolute():
+        shipped = SCENARIOS_DIR / f"{path}.toml"
         if shipped.exists():
             return shipped
     return path
 
 
+def shipped_files() -> list[Path]:
+    """The shipped scenarios and country presets (files starting with ``_`` hold shared parts only)."""
+    files = sorted(SCENARIOS_DIR.glob("*.toml")) + sorted((SCENARIOS_DIR / "countries").glob("*.toml"))
+    return [p for p in files if not p.name.startswith("_")]
+
+
 def shipped_scenarios() -> list[tuple[str, str]]:
-    """(name, description) of every shipped scenario, sorted by name."""
-    return [(p.stem, load_scenario(p).description) for p in sorted(SCENARIOS_DIR.glob("*.toml"))]
+    """(name, description) of every shipped scenario, sorted by name; a country preset is named after its
+    file in ``scenarios/`` (``countries/moldova``), as ``sim run`` takes it."""
+    name = lambda p: p.relative_to(SCENARIOS_DIR).with_suffix("").as_posix()  # noqa: E731
+    return sorted((name(p), load_scenario(p).description) for p in shipped_files())
 
 
 def _read_toml(path: Path, problems: list[str]) -> dict | None:
@@ -910,6 +988,8 @@ def validate(data: dict, file: Path | str, origin: dict | None = None) -> Scenar
     origin = origin or {}
     bools = list(_bools_for_numbers(data, Scenario))
     problems = [(k, f"expected a number, got {show(_get_dotted(data, k))}") for k in bools]
+    if "regions" not in data and not data.get("countries"):
+        problems.append(("regions", _friendly({"type": "missing"}, "regions")))
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as e:
@@ -950,10 +1030,15 @@ def _lines(problems: list[tuple[str, str]], origin: dict, file: Path | str) -> l
     return list(dict.fromkeys(out))
 
 
-def _semantic_problems(sc: Scenario) -> list[tuple[str, str]]:
-    """Problems no single field shows: (dotted key, message)."""
+def _semantic_problems(sc: Scenario, scale: float | None = None, prefix: str = "") -> list[tuple[str, str]]:
+    """Problems no single field shows: (dotted key, message). A country of a run of several is checked
+    with the run's ``scale`` and its keys under ``prefix`` (``countries.NAME.``)."""
     out = []
-    if abs(sum(r.share for r in sc.regions.values()) - 1) > 1e-6:
+    if sc.countries:
+        return _region_problems(sc)
+    if not sc.regions:
+        out.append(("regions", _friendly({"type": "missing"}, "regions")))
+    elif abs(sum(r.share for r in sc.regions.values()) - 1) > 1e-6:
         total = sum(r.share for r in sc.regions.values())
         out.append(("regions", f"shares must add up to 1 (they add up to {total:.4f})"))
     if sum(sc.population.age_shares) <= 0:
@@ -968,32 +1053,81 @@ def _semantic_problems(sc: Scenario) -> list[tuple[str, str]]:
         out.append(("migration.max_age", "must be above migration.min_age"))
     if sc.exploitation.debt_min > sc.exploitation.debt_max:
         out.append(("exploitation.debt_max", "must not be below exploitation.debt_min"))
-    size, agents = sc.population.size, round(sc.population.size / sc.scale)
+    scale = sc.scale if scale is None else scale
+    size, agents = sc.population.size, round(sc.population.size / scale)
     if agents < MIN_PERSON_AGENTS:
+        key = "scale" if not prefix else prefix + "population.size"
         out.append((
-            "scale",
-            f"{sc.scale:,.10g} persons per person-agent leaves {agents:,} person-agents for {size:,} residents; "
+            key,
+            f"{scale:,.10g} persons per person-agent leaves {agents:,} person-agents for {size:,} residents; "
             f"at least {MIN_PERSON_AGENTS:,} are needed (a scale of {size // MIN_PERSON_AGENTS:,} or less)",
         ))  # fmt: skip
-    for name, iv in sc.interventions.items():
+    out += _intervention_problems(sc, {sc.name: sc.regions}, sc.interventions)
+    return [(k if k == "scale" or k.startswith(prefix) else prefix + k, m) for k, m in out]
+
+
+def _intervention_problems(sc: Scenario, regions_of: dict[str, dict], interventions: dict) -> list[tuple[str, str]]:
+    """Dates and targets of ``interventions``; ``regions_of`` maps each country to its regions."""
+    out = []
+    for name, iv in interventions.items():
+        key = f"interventions.{name}"
         start = sc.month_index(iv.start_month)
         if start < 1:
-            out.append((f"interventions.{name}.start_month", f"{iv.start_month!r} is before the start {sc.start}"))
+            out.append((f"{key}.start_month", f"{iv.start_month!r} is before the start {sc.start}"))
         if iv.end_month is not None and sc.month_index(iv.end_month) < start:
-            out.append((f"interventions.{name}.end_month", "before its start_month"))
-        for field, known in (("regions", sc.regions), ("destinations", sc.destinations)):
+            out.append((f"{key}.end_month", "before its start_month"))
+        unknown = [c for c in iv.countries if c not in regions_of]
+        for c in unknown:
+            out.append((f"{key}.countries", f"unknown country {c!r} (known: {', '.join(regions_of)})"))
+        targeted = [c for c in regions_of if acts_in(iv, c)]
+        regions = {r: None for c in targeted for r in regions_of[c]}
+        for field, known in (("regions", regions), ("destinations", sc.destinations)):
             for target in getattr(iv, field, []):
                 if target not in known:
                     known_names = ", ".join(known)
-                    out.append((f"interventions.{name}.{field}", f"unknown {field[:-1]} {target!r} (known: {known_names})"))
+                    out.append((f"{key}.{field}", f"unknown {field[:-1]} {target!r} (known: {known_names})"))
     return out
 
 
+def _region_problems(sc: Scenario) -> list[tuple[str, str]]:
+    """Problems of a run of several countries: each country's own, and how they fit together."""
+    out = []
+    for name, c in sc.countries.items():
+        prefix = f"countries.{name}."
+        if c.countries:
+            out.append((prefix + "countries", "a country's file cannot hold countries of its own"))
+            continue
+        if set(c.destinations) != set(sc.destinations):
+            out.append((prefix + "destinations", f"must be the run's destinations ({', '.join(sc.destinations)}), "
+                        f"got {', '.join(c.destinations)}"))  # fmt: skip
+            continue
+        # a country runs over the run's months (its interventions' dates are read against the run's start)
+        out += _semantic_problems(c.model_copy(update={"start": sc.start, "months": sc.months}), sc.scale, prefix)
+    out += _intervention_problems(sc, {n: c.regions for n, c in sc.countries.items()}, sc.interventions)
+    if sorted(set(sc.outputs.profile_age_bands)) != list(sc.outputs.profile_age_bands):
+        out.append(("outputs.profile_age_bands", "ages must be increasing"))
+    if sc.exploitation.debt_min > sc.exploitation.debt_max:
+        out.append(("exploitation.debt_max", "must not be below exploitation.debt_min"))
+    for name, iv in sc.interventions.items():
+        home = iv.kind not in DESTINATION_ONLY and not (iv.kind == "police_training" and set(iv.units) <= {"destination"})
+        if iv.countries and not home:
+            out.append((f"interventions.{name}.countries", f"a {iv.kind} acts on the shared destinations only: it "
+                        "cannot be confined to some countries (leave countries out)"))  # fmt: skip
+    return out
+
+
+# interventions that act on the destinations only
+DESTINATION_ONLY = ("peacekeeper_ban", "demand_reduction")
+
+
 def _after_horizon(sc: Scenario) -> list[tuple[str, str]]:
-    """(name, start date) of the interventions that start after the last simulated month."""
+    """(dotted name, start date) of the interventions, the run's and its countries' own
+    (``countries.NAME.interventions.X``), that start after the last simulated month."""
+    tables = [("", sc.interventions)] + [(f"countries.{n}.", c.interventions) for n, c in sc.countries.items()]
     return [
-        (name, sc.date(sc.month_index(iv.start_month)))
-        for name, iv in sc.interventions.items()
+        (f"{prefix}interventions.{name}", sc.date(sc.month_index(iv.start_month)))
+        for prefix, ivs in tables
+        for name, iv in ivs.items()
         if sc.month_index(iv.start_month) > sc.months
     ]
 
@@ -1045,7 +1179,13 @@ def load_scenario(
         raise ScenarioError([p.replace(str(path.resolve()), str(path)) for p in problems])
     if not data.get("name"):
         data["name"] = path.stem
+    _load_countries(data, path, origin, problems)
+    if problems:
+        raise ScenarioError(problems)
     origin = {k: (str(v) if str(v) != str(path.resolve()) else str(path)) for k, v in origin.items()}
+    problems = _lines(_national_at_top(data, origin), origin, path)
+    if problems:
+        raise ScenarioError(problems)
     sc = validate(data, path, origin)
     _check_horizon(sc, origin, path, warn=False)
     if overrides:
@@ -1054,6 +1194,9 @@ def load_scenario(
             set_dotted(data, dotted, value)
             origin.pop(dotted, None)
             origin[dotted] = Label(labels[dotted]) if dotted in labels else "override"
+        problems = _lines(_national_at_top(data, overrides), origin, path)
+        if problems:
+            raise ScenarioError(problems)
         sc = validate(data, path, origin)
         _check_horizon(sc, origin, path, warn="months" in overrides)
     for line in _lines(_past_every_path(sc), origin, path):
@@ -1061,17 +1204,63 @@ def load_scenario(
     return sc
 
 
+def _national_at_top(data: dict, keys) -> list[tuple[str, str]]:
+    """(key, message) for each of ``keys`` (those set) that a scenario of several countries sets in a
+    national block at its top: the countries' files set them, ``countries.NAME.KEY`` one country's."""
+    if not data.get("countries"):
+        return []
+    national = [b for b in NATIONAL_BLOCKS if b != "police"] + ["police.source", "police.border"]
+    msg = "a scenario of several countries takes this from each country's file (countries.NAME.{k} sets one)"
+    return [(k, msg.format(k=k)) for k in keys if any(k == b or k.startswith(b + ".") for b in national)]
+
+
+def _load_countries(data: dict, path: Path, origin: dict, problems: list[str]) -> None:
+    """Replace the file names of ``countries`` by the countries' resolved tables, named after their
+    ``name`` (or file); their keys' origins are their own files. Names are relative to the file that
+    set ``countries``."""
+    refs = data.get("countries")
+    if refs is None or isinstance(refs, dict):
+        return
+    setter = Path(origin.get("countries", path))
+    if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+        problems.append(f"{setter}: countries: must be a list of file names (strings), got {show(refs)}")
+        return
+    tables: dict[str, dict] = {}
+    for ref in refs:
+        file = (setter.parent / ref).resolve()
+        if not file.exists():
+            problems.append(f"{setter}: countries: file '{ref}' not found (looked in {setter.parent})")
+            continue
+        own: dict[str, Any] = {}
+        table = _resolve(file, [file], problems, own)
+        if table is None:
+            continue
+        name = table.get("name") or file.stem
+        table["name"] = name
+        if name in tables:
+            problems.append(f"{setter}: countries: two countries are named {name!r}")
+            continue
+        if isinstance(table.get("countries"), list):
+            problems.append(f"{file}: countries: a country's file cannot hold countries of its own")
+            continue
+        tables[name] = table
+        origin[f"countries.{name}"] = file
+        for k, v in own.items():
+            origin[f"countries.{name}.{k}"] = v
+    data["countries"] = tables
+
+
 def _check_horizon(sc: Scenario, origin: dict, path: Path, warn: bool) -> None:
     """Interventions after the horizon: an error, or a warning when ``warn`` (an override set the horizon)."""
     late = _after_horizon(sc)
     if not warn:
-        problems = [(f"interventions.{name}.start_month", f"starts {start}, after the last simulated month "
+        problems = [(f"{name}.start_month", f"starts {start}, after the last simulated month "
                      f"{sc.date(sc.months)} (months = {sc.months})") for name, start in late]  # fmt: skip
         if problems:
             raise ScenarioError(_lines(problems, origin, path))
         return
     for name, start in late:
-        msg = f"the run ends {sc.date(sc.months)}, before interventions.{name} starts ({start}): it has no effect"
+        msg = f"the run ends {sc.date(sc.months)}, before {name} starts ({start}): it has no effect"
         _warn(_lines([("months", msg)], origin, path)[0])
 
 

@@ -15,28 +15,31 @@ from .migration import come_home
 from .population import IDENTIFIED, SEXUAL_BOUND, Status
 
 
-def note_returned_victims(model, gang: np.ndarray, region: np.ndarray) -> None:
-    """Victims back home this month, by gang and home region, in real persons (future informal recruiters)."""
+def note_returned_victims(model, country, gang: np.ndarray, region: np.ndarray) -> None:
+    """Victims back home this month, by gang and home region (``region``: the country's index), in real
+    persons (future informal recruiters)."""
     n_regions = model.returned_victims.shape[1]
-    cells = gang.astype(np.int64) * n_regions + region.astype(np.int64)
+    cells = gang.astype(np.int64) * n_regions + region.astype(np.int64) + country.offset
     model.returned_victims += (
         np.bincount(cells, minlength=model.returned_victims.size).reshape(model.returned_victims.shape) * model.params.scale
     )
 
 
-def step(model, ctx, counts: dict) -> None:
-    pop, keys, m, tp = model.pop, model.keys, ctx.month, model.params.transit
+def step(model, country, ctx, counts: dict) -> None:
+    """Transit of ``country``'s victims across its border."""
+    pop, keys, m, tp = country.pop, country.keys, ctx.month, model.params.transit
     ids = pop.abroad_ids
     ids = ids[pop.status[ids] == Status.TRANSIT]
     if ids.size == 0:
         return
-    scale, n = model.params.scale, model.expected_interdicted_by_gang.size
+    scale, n, c = model.params.scale, model.expected_interdicted_by_gang.shape[0], country.index
     gang = pop.gang[ids].astype(np.int64)
-    model.transit_by_gang += np.bincount(gang, minlength=n) * scale
-    stopped = keys.draw("transit.interdiction", m, ids) < model.stop_g[gang]
-    model.expected_interdicted_by_gang += np.bincount(gang, weights=model.stop_g[gang] * scale, minlength=n)
+    stop_g = model.stop_gc[:, c]
+    model.transit_by_gang[:, c] += np.bincount(gang, minlength=n) * scale
+    stopped = keys.draw("transit.interdiction", m, ids) < stop_g[gang]
+    model.expected_interdicted_by_gang[:, c] += np.bincount(gang, weights=stop_g[gang] * scale, minlength=n)
     caught = ids[stopped]
-    note_returned_victims(model, gang[stopped], pop.region[caught])
+    note_returned_victims(model, country, gang[stopped], pop.region[caught])
     pop.flags[caught] |= IDENTIFIED
     come_home(pop, caught, m)
     counts["interdicted"] += caught.size

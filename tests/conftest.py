@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import sim
+from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"
@@ -17,7 +18,16 @@ ALL_SCENARIOS = sorted(p.name for p in SCENARIOS.glob("*.toml"))
 
 @lru_cache(maxsize=None)
 def _run_cached(name: str, seed: int, months: int, size: int, scale: float) -> pd.DataFrame:
-    return sim.run(SCENARIOS / name, seed=seed, months=months, scale=scale, overrides={"population.size": size})
+    return sim.run(SCENARIOS / name, seed=seed, months=months, scale=scale, overrides=small_sizes(name, size))
+
+
+def small_sizes(name: str, size: int) -> dict:
+    """Overrides that shrink a shipped scenario to ``size`` residents (each of its countries, if it has several)."""
+    sc = load_scenario(SCENARIOS / name)
+    over = {f"countries.{c}.population.size": size for c in sc.countries} or {"population.size": size}
+    if sc.market.demand_population:  # absolute demand shrinks with the countries, keeping its ratio to them
+        over["market.demand_population"] = sc.market.demand_population * size * max(1, len(sc.countries)) / sc.residents
+    return over
 
 
 def small_run(name: str, seed: int = 1, months: int = 36, size: int = 200_000, scale: float = 50) -> pd.DataFrame:

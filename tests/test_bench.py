@@ -43,6 +43,21 @@ def test_bench_takes_another_scenario():
     assert json.loads(proc.stdout)["scenario"] == "high_unemployment"
 
 
+def test_bench_runs_several_countries_at_one_agent_per_person(tmp_path):
+    """A scenario of several countries runs at its countries' sizes and names them; --agents is refused."""
+    countries = SCENARIOS / "countries"
+    for name in ("moldova", "bulgaria"):
+        (tmp_path / f"{name}.toml").write_text(f'extends = "{countries / name}.toml"\n[population]\nsize = 30000\n')
+    region = tmp_path / "two.toml"
+    region.write_text(f'extends = "{countries / "_common.toml"}"\ncountries = ["moldova.toml", "bulgaria.toml"]\n')
+    proc = sim_bench("--months", "2", "--scenario", str(region))
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["agents"] == 60000 and out["countries"] == ["moldova", "bulgaria"] and out["threads"] >= 1
+    proc = sim_bench("--agents", "5000", "--months", "2", "--scenario", str(region))
+    assert proc.returncode == 2 and proc.stderr.startswith("--agents:") and "Traceback" not in proc.stderr
+
+
 def test_bench_rejects_a_bad_size():
     proc = sim_bench("--agents", "0")
     assert proc.returncode == 2 and "--agents" in proc.stderr and "Traceback" not in proc.stderr

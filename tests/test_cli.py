@@ -66,8 +66,9 @@ def test_no_plots_writes_no_plot_and_removes_those_of_an_earlier_run(tmp_path, c
     printed = _run(capsys, tmp_path, "baseline")
     assert "outflows.png" in printed and (tmp_path / "res" / "outflows.png").exists()
     printed = _run(capsys, tmp_path, "baseline", "--no-plots")
-    assert printed.strip().endswith(f"results in {tmp_path / 'res'}/ (timeseries.csv, profiles.csv, manifest.json)")
-    assert sorted(p.name for p in (tmp_path / "res").iterdir()) == ["manifest.json", "profiles.csv", "timeseries.csv"]
+    files = "timeseries.csv, by_country.csv, profiles.csv, manifest.json"
+    assert printed.strip().endswith(f"results in {tmp_path / 'res'}/ ({files})")
+    assert sorted(p.name for p in (tmp_path / "res").iterdir()) == sorted(files.split(", "))
 
 
 def test_key_outcomes_give_shares_in_percent_and_no_share_of_nobody(tmp_path, capsys):

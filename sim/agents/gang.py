@@ -31,7 +31,7 @@ from .recruiter import DECEPTIVE, INFORMAL, Recruiter
 
 
 class Gang(mesa.Agent):
-    """A gang serving some destinations (routes) from the source country."""
+    """A gang serving some destinations (routes) from the run's source countries."""
 
     def __init__(self, model, routes: np.ndarray, members: float, capital: float):
         super().__init__(model)
@@ -123,10 +123,11 @@ class Gang(mesa.Agent):
             self.routes = np.sort(np.append(self.routes[self.routes != worst], candidate))
 
     def hire(self, month: int, kind: int = DECEPTIVE, region: int | None = None) -> Recruiter:
-        """A new recruiter: a paid front in a region drawn by population shares, or a given kind and region."""
+        """A new recruiter: a paid front in a region drawn by population shares (and, with several
+        countries, their margins: ``Model.draw_region``), or a given kind and region."""
         model, rp = self.model, self.model.params.recruitment
         if region is None:
-            region = model.draw_region("gangs.hire_region", month, len(model.recruiter_list))
+            region = model.draw_region("gangs.hire_region", month, len(model.recruiter_list), self.routes)
         reach = rp.reach_deceptive if kind == DECEPTIVE else rp.reach_informal
         rec = Recruiter(model, kind, region, reach, gang=self)
         if kind == DECEPTIVE:
@@ -148,7 +149,7 @@ class Gang(mesa.Agent):
         """
         model, gp = self.model, self.model.params.gangs
         loss = model.expected_loss(self, ctx)  # [unit]
-        integrity = np.array([u.integrity_now(ctx) for u in model.units])
+        integrity = np.array([u.integrity_now(model.ctx_of(u)) for u in model.units])
         with np.errstate(divide="ignore", invalid="ignore"):
             # integrity 1: no bribe buys anything (k infinite); integrity 0: protection costs nothing (k = 0)
             k = np.where(integrity < 1, gp.bribe_share * integrity / (1 - integrity), np.inf)
@@ -165,6 +166,8 @@ class Gang(mesa.Agent):
         for u, amount in zip(model.units, b):
             if amount > 0:
                 u.take_bribe(float(amount))
+                if u.country is not None:
+                    model.countries[u.country].actor_counts["bribes_usd"] += float(amount)
         model.actor_counts["bribes_usd"] += total
         return total
 

@@ -32,10 +32,12 @@ from ..rng import actor_binomial, actor_poisson, actor_uniforms
 
 
 class PoliceUnit(mesa.Agent):
-    def __init__(self, model, kind: str, where: int, params):
+    def __init__(self, model, kind: str, where: int, params, country: int | None, police):
         super().__init__(model)
         self.kind = kind  # "source", "border" or "destination"
-        self.where = where  # region or destination index (-1 for the border)
+        self.where = where  # the run's region or destination index (-1 for a border)
+        self.country = country  # index of its source country (None: a destination's unit)
+        self.police = police  # the police and law block it works under (its country's, or the run's)
         self.uix = len(model.units)  # index among the units
         model.units.append(self)
         self.base = params
@@ -57,7 +59,7 @@ class PoliceUnit(mesa.Agent):
 
     def quality(self, ctx) -> float:
         """Training x integrity x (1 + cooperation gain x cooperation): how well each case is worked."""
-        gain = self.model.params.police.cooperation_gain
+        gain = self.police.cooperation_gain
         return self.training(ctx) * self.integrity_now(ctx) * (1 + gain * self.cooperation(ctx))
 
     def effectiveness(self, ctx) -> float:
@@ -69,7 +71,7 @@ class PoliceUnit(mesa.Agent):
         total = visibility.sum()
         if total <= 0:
             return np.zeros_like(visibility)
-        pp = self.model.params.police
+        pp = self.police
         return self.capacity(ctx) * visibility / total * min(1.0, pp.gang_detection * self.quality(ctx))
 
     def take_bribe(self, amount: float) -> None:
@@ -77,13 +79,13 @@ class PoliceUnit(mesa.Agent):
 
     # -- the month ---------------------------------------------------------------------------------
     def step(self, ctx) -> None:
-        model, pp = self.model, self.model.params.police
+        model, pp = self.model, self.police
         if self.kind == "source":
             self.investigate_recruiters(ctx)
         elif self.kind == "destination":
             self.arrest_through_victims(model.expected_rescued_by_gang[:, self.where], ctx)
         else:
-            self.arrest_through_victims(model.expected_interdicted_by_gang, ctx)
+            self.arrest_through_victims(model.expected_interdicted_by_gang[:, self.country], ctx)
         self.investigate_gangs(model.visibility(self), ctx)
         # this month's bribes keep officials on a payroll; integrity moves towards what they leave
         self.corrupted = min(self.base.officials, self.bribes / model.params.gangs.bribe_per_official)
@@ -97,7 +99,7 @@ class PoliceUnit(mesa.Agent):
 
     def arrest_through_victims(self, freed_by_gang: np.ndarray, ctx) -> None:
         """Members arrested in raids or stops: ``arrests_per_rescue`` per victim expected freed, at most all."""
-        model, pp = self.model, self.model.params.police
+        model, pp = self.model, self.police
         gangs = [g for g in self._gangs(freed_by_gang) if int(g.members) > 0]
         if not gangs:
             return
@@ -110,7 +112,7 @@ class PoliceUnit(mesa.Agent):
 
     def investigate_gangs(self, visibility: np.ndarray, ctx) -> None:
         """Investigations shared by visibility; each uncovered gang loses ``arrest_share`` of its members."""
-        model, pp = self.model, self.model.params.police
+        model, pp = self.model, self.police
         gangs = self._gangs(visibility)
         if not gangs:
             return
@@ -133,7 +135,7 @@ class PoliceUnit(mesa.Agent):
         that the hazard is linear in the persons recruited and the same whether they come one by one
         or in a person-agent's lump); the unit runs ``capacity`` investigations, at most one per suspect.
         """
-        pp = self.model.params.police
+        pp = self.police
         exposure = np.array([r.exposure for r in suspects])
         capacity = self.capacity(ctx)
         hazard = capacity * pp.detection_rate * self.quality(ctx) * exposure / max(len(suspects), capacity)

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
-from ..outputs import lookup, summarise
+from ..outputs import lookup, summarise, summarise_countries
 from ..provenance import git_commit
 from ..runner import resolve
 from ..scenario import Scenario
@@ -97,7 +97,23 @@ def destination_metrics(destinations) -> list[str]:
     return [f"victim_months_sexual_at_{d}" for d in destinations]
 
 
+# what a comparison of a run of several countries reports for each country by default
+COUNTRY_METRICS = ("trafficked", "emigrants_irregular", "gang_revenue_usd", "convictions")
+# what a country's own actor columns count (``MigrationModel.actor_row``)
+COUNTRY_LABELS = {"gang_revenue_usd": "gang revenue from its victims (USD)", "convictions": "convictions by its police"}
+
+
+def country_metrics(sc: Scenario) -> list[str]:
+    """The per-country metrics a comparison of a run of several countries reports (``moldova:trafficked``)."""
+    return [f"{c}:{m}" for c in sc.countries for m in COUNTRY_METRICS] if len(sc.countries) > 1 else []
+
+
 def label(metric: str) -> str:
+    country, sep, rest = metric.partition(":")
+    if sep:
+        name, _, when = label(rest).rpartition(", ")
+        name = COUNTRY_LABELS.get(rest, name)
+        return f"{name} in {country}, {when}"
     name = LABELS.get(metric)
     if name is None:
         prefix = next((p for p in DESTINATION_LABELS if metric.startswith(p)), None)
@@ -182,8 +198,8 @@ def compare(
     mismatches = comparability_problems(scenarios, sources)
     if mismatches:
         raise ExperimentError(mismatches)
-    if metrics is DEFAULT_METRICS:  # and where the victims are exploited
-        metrics = [*DEFAULT_METRICS, *destination_metrics(scenarios[0].destinations)]
+    if metrics is DEFAULT_METRICS:  # and where the victims are exploited, and in which country it happened
+        metrics = [*DEFAULT_METRICS, *destination_metrics(scenarios[0].destinations), *country_metrics(scenarios[0])]
     names = [sc.name for sc in scenarios]
     if len(set(names)) < len(names):
         raise ExperimentError([f"scenarios: two scenarios are named {n!r}; give them distinct names" for n in sorted({n for n in names if names.count(n) > 1})])  # noqa: E501
@@ -213,7 +229,8 @@ def compare(
     rows, frames = [], []
     for s in specs:
         df = outcomes[s.run_id].timeseries
-        rows.append({"scenario": names[s.point], "replication": s.replication, "seed": s.seed, **summarise(df)})
+        rows.append({"scenario": names[s.point], "replication": s.replication, "seed": s.seed, **summarise(df),
+                     **summarise_countries(df)})  # fmt: skip
         frames.append(df.assign(scenario=names[s.point], replication=s.replication))
     runs = pd.DataFrame(rows)
     runs = runs[["scenario", "replication", "seed", *METRICS, *(c for c in runs.columns if c not in METRICS and lookup(c))]]

@@ -47,9 +47,14 @@ class InProcess:
         pass
 
 
-def _watch_parent(parent: int) -> None:
-    """Worker initialiser: ignore Ctrl-C, and exit as soon as the parent process is gone."""
+def _watch_parent(parent: int, threads: int | None = None) -> None:
+    """Worker initialiser: ignore Ctrl-C, exit as soon as the parent process is gone, and run the compiled
+    passes on ``threads`` threads (the pool's share of the cores: workers, not threads, fill them)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if threads is not None:
+        import numba
+
+        numba.set_num_threads(max(1, min(threads, numba.config.NUMBA_NUM_THREADS)))
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -74,7 +79,7 @@ class LocalPool:
             max_workers=min(self.workers, len(items)),
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_watch_parent,
-            initargs=(os.getpid(),),
+            initargs=(os.getpid(), max(1, (os.cpu_count() or 1) // min(self.workers, len(items)))),
         )
         futures = [self.pool.submit(fn, item) for item in items]
         try:

@@ -49,7 +49,8 @@ def execute(spec: RunSpec) -> RunOutcome:
         df = run(spec.scenario, seed=spec.seed, overrides=spec.overrides)
     except Exception as e:  # a failed run is a result to record, not a reason to stop the batch
         return RunOutcome(spec.run_id, "failed", one_line(e))
-    df.attrs = {}  # the provenance holds a wall time: keep results a pure function of the spec
+    # the provenance holds a wall time: keep results a pure function of the spec (and the countries' tables)
+    df.attrs = {k: v for k, v in df.attrs.items() if k == "by_country"}
     return RunOutcome(spec.run_id, "ok", timeseries=df)
 
 
