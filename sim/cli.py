@@ -77,6 +77,8 @@ def cmd_run(args) -> int:
     sc = resolve(args.scenario, months=args.months, scale=args.scale, seed=args.seed, labels=OPTIONS)
     out = check_output_folder(args.out or Path("results") / sc.name)
     compile_notice()
+    if args.posterior is not None:
+        return _run_posterior(args, sc, out)
     df = run(sc, progress=_Progress("running"))
     write_results(df, out, plots=not args.no_plots)
     prov = df.attrs["provenance"]
@@ -86,6 +88,29 @@ def cmd_run(args) -> int:
     for label, value in key_outcomes(df):
         print(f"  {label:<{width}}  {value}")
     print(f"results in {out}/ ({', '.join(result_files(not args.no_plots))})")
+    return 0
+
+
+def _run_posterior(args, sc, out: Path) -> int:
+    """``sim run --posterior``: replications that draw their parameters, and the quantiles of every output."""
+    import json
+
+    from .experiments.posterior import read_posterior, run_with_posterior
+
+    posterior = read_posterior(args.posterior, sc)
+    table, manifest = run_with_posterior(sc, posterior, reps=args.reps, workers=args.workers)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, write in (("quantiles.csv", lambda p: table.to_csv(p, index=False)),
+                        ("manifest.json", lambda p: p.write_text(json.dumps(manifest, indent=2) + "\n"))):  # fmt: skip
+        tmp = out / f".{name}.tmp"
+        write(tmp)
+        tmp.replace(out / name)
+    last = table[table["month"] == table["month"].max()].set_index("output")
+    print(f"scenario {sc.name}: {args.reps} replications, each with a parameter set drawn from {args.posterior}")
+    for col in ("population_home", "abroad_irregular", "victims_sexual", "victims_labour"):
+        r = last.loc[col]
+        print(f"  {col} in the last month: {r['median']:,.0f} (90%: {r['low']:,.0f} to {r['high']:,.0f})")
+    print(f"results in {out}/ (quantiles.csv, manifest.json)")
     return 0
 
 
@@ -119,6 +144,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=_scale, help="real persons per person-agent (default: the scenario's)")
     p.add_argument("--out", type=Path, help="output folder (default: results/<scenario name>)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    p.add_argument("--posterior", type=Path, metavar="FILE",
+                   help="posterior.csv (sim calibrate): replications draw their parameters; writes quantiles.csv")
+    p.add_argument("--reps", type=_positive, default=10, help="replications with --posterior (default: 10)")
+    p.add_argument("--workers", type=_positive, help="local worker processes with --posterior (default: one per core)")
     p.set_defaults(func=cmd_run)
 
     for register in _extensions():
@@ -131,7 +160,7 @@ def _extensions():
     import importlib
 
     found = []
-    for name in ("sim.bench", "sim.experiments.cli", "sim.dashboard"):
+    for name in ("sim.bench", "sim.experiments.cli", "sim.fitting", "sim.validation", "sim.dashboard"):
         try:
             found.append(importlib.import_module(name).register)
         except ModuleNotFoundError as e:

@@ -97,7 +97,8 @@ COSTS: dict[str, Cost] = {
     ),
     "law_reform": Cost("law_reform_per_month", "months in force", lambda sc, iv, m, ts, scope=ALL_UNITS: float(len(m))),
     "anti_corruption": Cost(
-        "anti_corruption_per_official_month", "official-months", lambda sc, iv, m, ts, scope=ALL_UNITS: _officials(sc, scope) * len(m)
+        "anti_corruption_per_official_month", "official-months",
+        lambda sc, iv, m, ts, scope=ALL_UNITS: _officials(sc, scope) * len(m),
     ),
     "police_cooperation": Cost(
         "police_cooperation_per_unit_month", "unit-months",

@@ -237,6 +237,8 @@ BAD_INPUT = {
     "sensitivity": (["sensitivity", "MISSING.toml"], "MISSING.toml: file not found"),
     "report": (["report", str(SCENARIOS / "baseline.toml"), "MISSING.toml"], "MISSING.toml: file not found"),
     "dashboard": (["dashboard", "--port", "0"], "--port: must be between 1 and 65535, got 0"),
+    "calibrate": (["calibrate", "MISSING.toml"], "MISSING.toml: file not found"),
+    "validate": (["validate", "--budget", "1"], "--budget: must be at least 2, got 1"),
 }
 
 

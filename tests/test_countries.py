@@ -62,7 +62,9 @@ def test_identities_hold_for_the_region_and_for_every_country_every_month():
 def test_the_run_is_the_sum_of_its_countries_for_persons():
     """Every flow and stock of persons, and the victims by destination, add up over the countries exactly."""
     df, by = region_run(), sim.by_country(region_run())
-    persons = [c for c in df.columns if (o := BY_NAME.get(c)) is not None and o.unit == "persons" and c not in ACTOR_FLOWS]
+    persons = [
+        c for c in df.columns if (o := BY_NAME.get(c)) is not None and o.unit == "persons" and c not in ACTOR_FLOWS
+    ]
     per_dest = [c for c in df.columns if any(c.startswith(o.name.split("{d}")[0]) for o in PER_DESTINATION[:4])]
     summed = by.groupby("month")[persons + per_dest].sum()
     pd.testing.assert_frame_equal(summed.reset_index(drop=True), df[persons + per_dest].reset_index(drop=True))
@@ -108,8 +110,10 @@ def _months(name: str, months: int, overrides: dict | None = None) -> list[dict]
     for _ in range(months):
         model.step()
         out.append({
-            c.name: ({k: getattr(c.ctx, k) for k in LEVERS}, [(u.training(c.ctx), u.capacity(c.ctx), u.integrity_now(c.ctx)) for u in
-                                   [*c.source_units, c.border]])
+            c.name: (
+                {k: getattr(c.ctx, k) for k in LEVERS},
+                [(u.training(c.ctx), u.capacity(c.ctx), u.integrity_now(c.ctx)) for u in [*c.source_units, c.border]],
+            )
             for c in model.countries
         })  # fmt: skip
     return out
@@ -158,7 +162,9 @@ def test_without_shared_markets_and_gangs_a_shock_in_one_country_leaves_the_othe
     }  # fmt: skip
     sizes = small_sizes("region.toml", SIZE)
     runs = [
-        sim.by_country(sim.run(SCENARIOS / "region.toml", months=24, scale=50, overrides={**sizes, **decoupled, **extra}))
+        sim.by_country(
+            sim.run(SCENARIOS / "region.toml", months=24, scale=50, overrides={**sizes, **decoupled, **extra})
+        )
         for extra in ({}, shock)
     ]
     base, alt = (r.set_index(["country", "month"]) for r in runs)
@@ -172,7 +178,8 @@ def test_without_shared_markets_and_gangs_a_shock_in_one_country_leaves_the_othe
 
 def test_the_reference_engine_refuses_several_countries_clearly():
     with pytest.raises(sim.ScenarioError, match="reference engine runs a scenario of one source country"):
-        sim.run(SCENARIOS / "region.toml", months=1, scale=200, engine="reference", overrides=small_sizes("region.toml", SIZE))
+        over = small_sizes("region.toml", SIZE)
+        sim.run(SCENARIOS / "region.toml", months=1, scale=200, engine="reference", overrides=over)
 
 
 MOLDOVA = SCENARIOS / "countries" / "moldova.toml"

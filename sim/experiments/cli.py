@@ -44,6 +44,8 @@ def register(sub) -> None:
     p.add_argument("--months", type=_positive, help="months to simulate (default: the scenarios')")
     p.add_argument("--scale", type=_scale, help="real persons per person-agent (default: the scenarios')")
     p.add_argument("--out", type=Path, default=Path("results/compare"), help="results folder (default: results/compare)")
+    p.add_argument("--posterior", type=Path, metavar="FILE",
+                   help="posterior.csv (sim calibrate): replication i draws one parameter set for every scenario")
     _executor_options(p)
     p.set_defaults(func=cmd_compare)
 
@@ -84,9 +86,14 @@ def cmd_compare(args) -> int:
 
     check_output_folder(args.out)
     compile_notice()
+    posterior = None
+    if args.posterior is not None:
+        from .posterior import read_posterior
+
+        posterior = read_posterior(args.posterior, args.base)
     c = compare(
         args.base, args.alternatives, reps=args.reps, seed=args.seed, months=args.months, scale=args.scale,
-        workers=args.workers, scheduler=args.scheduler, labels=OPTIONS,
+        workers=args.workers, scheduler=args.scheduler, labels=OPTIONS, posterior=posterior,
     )  # fmt: skip
     write_comparison(c, args.out, plots=not args.no_plots)
     print(effects_table(c))

@@ -359,6 +359,8 @@ def _parameter(spec: ExperimentFile, key: str, data: dict, base_path: Path, f: s
         if p.levels is not None or p.min is None or p.max is None:
             problems.append(f"{where}: design {spec.design!r} needs min and max (and no levels)")
             return Parameter(key)
+        if current is None:  # an optional number (``market.demand_population``): the bounds are tried below
+            current = float(p.min)
         if isinstance(current, bool) or not isinstance(current, int | float):
             problems.append(f"{where}: a sampler varies numbers; the scenario's value is {current!r}")
             return Parameter(key)

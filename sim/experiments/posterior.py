@@ -76,3 +76,52 @@ def draw(posterior: pd.DataFrame, seeds: list[int]) -> list[tuple[int, dict]]:
         i = int(np.random.default_rng(s).choice(len(posterior), p=p / p.sum()))
         out.append((i, {k: _value(posterior[k].iloc[i]) for k in keys}))
     return out
+
+
+QUANTILE_COLUMNS = ["month", "date", "output", "median", "low", "high"]
+
+
+def run_with_posterior(
+    scenario: Scenario | str | Path,
+    posterior: pd.DataFrame,
+    *,
+    reps: int = 10,
+    seed: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    **top,
+) -> tuple[pd.DataFrame, dict]:
+    """``reps`` runs of ``scenario``, replication i with seed ``seed + i`` and the parameter set that
+    seed draws from ``posterior``; returns the median and 90% band (5% and 95% quantiles) of every
+    output in every month (``QUANTILE_COLUMNS``, one row per month and output: ``quantiles.csv``) and
+    the manifest. ``top`` takes ``months`` and ``scale``."""
+    from ..outputs import NAMES, lookup
+    from ..provenance import git_commit
+    from .executors import make_executor
+    from .runs import RunSpec, run_all
+    from .store import versions
+
+    sc = resolve(scenario, **top)
+    seed = sc.seed if seed is None else seed
+    draws = draw(posterior, [seed + i for i in range(reps)])
+    specs = [RunSpec(i, resolve(sc, params), seed=seed + i, replication=i) for i, (_, params) in enumerate(draws)]
+    with make_executor(workers, scheduler) as executor:
+        outcomes = sorted(run_all(specs, executor, label="posterior"), key=lambda o: o.run_id)
+    failed = [o for o in outcomes if o.status != "ok"]
+    if failed:
+        raise ScenarioError([f"{len(failed)} of {reps} runs failed, e.g.: {failed[0].error}"])
+    frames = [o.timeseries for o in outcomes]
+    cols = [c for c in frames[0].columns if c not in ("month", "date") and (c in NAMES or lookup(c) is not None)]
+    stack = np.stack([f[cols].to_numpy(float) for f in frames])  # [replication, month, output]
+    q = np.quantile(stack, [0.5, 0.05, 0.95], axis=0)
+    months, dates = frames[0]["month"].to_numpy(), frames[0]["date"].to_numpy()
+    table = pd.DataFrame({
+        "month": np.repeat(months, len(cols)), "date": np.repeat(dates, len(cols)),
+        "output": np.tile(cols, len(months)), "median": q[0].reshape(-1), "low": q[1].reshape(-1), "high": q[2].reshape(-1),
+    })[QUANTILE_COLUMNS]  # fmt: skip
+    manifest = {
+        "scenario": sc.model_dump(mode="json"), "replications": reps, "seeds": [seed, seed + reps - 1],
+        "posterior": {"file": posterior.attrs.get("file"), "sets": len(posterior), "draws": [i for i, _ in draws]},
+        "versions": versions(), "commit": git_commit(),
+    }  # fmt: skip
+    return table, manifest
