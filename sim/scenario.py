@@ -461,7 +461,6 @@ class GangParams(Block):
         0.1, "share", 0.01, 1,
         "weight of this month in the gangs' running estimates (recruits per recruiter, victims held and in transit)",
     )
-    reserve_months: float = P(3.0, "months", 0, 120, "months of costs a gang keeps in capital before it hires")
     capital_cap: float = P(
         2_000_000.0, "USD", 0, 1e10, "capital above which a gang's profits are spent (consumed or laundered), not kept"
     )

@@ -179,8 +179,9 @@ def test_run_with_a_posterior_writes_the_median_and_90_percent_band_of_every_out
 
 
 def test_a_comparison_with_a_posterior_has_wider_intervals_than_without(tmp_path):
-    """Parameter uncertainty adds to the dice: drawing the acceptance of offers from two distant values
-    widens the paired interval of persons trafficked; one set equal to the default does not."""
+    """Parameter uncertainty adds to the dice: drawing the level of demand from two distant values (half
+    and four times the residents) widens the paired interval of persons trafficked (police training's
+    effect is proportional to the market's size); one set equal to the default does not."""
     from sim.experiments.compare import compare
     from sim.experiments.posterior import read_posterior
 
@@ -188,6 +189,7 @@ def test_a_comparison_with_a_posterior_has_wider_intervals_than_without(tmp_path
     base, alt = SCENARIOS / "baseline.toml", [SCENARIOS / "police_training.toml"]
     width = lambda c: float(c.effects.set_index("metric").loc["trafficked", "paired_ci_width"])  # noqa: E731
     plain = width(compare(base, alt, **kw))
-    wide = width(compare(base, alt, posterior=read_posterior(posterior_file(tmp_path, [-3.5, -1.5]), base), **kw))
+    demand = posterior_file(tmp_path, [5e5, 4e6], "market.demand_population")
+    wide = width(compare(base, alt, posterior=read_posterior(demand, base), **kw))
     same = width(compare(base, alt, posterior=read_posterior(posterior_file(tmp_path, [-2.5]), base), **kw))
     assert wide > plain and same == pytest.approx(plain)

@@ -6,10 +6,12 @@ and the bribes it chose; and decides, by expected profit:
 
 - recruiters: one more recruiter is expected to bring the recruits a month that gangs' recruiters
   bring on average (a running estimate over all gangs, ``Model.recruiter_yield``) times the best margin
-  (``sim.market``) on the gang's routes; while that exceeds a recruiter's wage and its capital covers
-  ``reserve_months`` of costs it hires, while it falls short it lets recruiters go, the faster the
-  further the value is from the wage (at most ``hire_rate`` and ``fire_rate`` per recruiter a month,
-  reached when the gap is a whole wage);
+  (``sim.market``) on the gang's routes; while that exceeds a recruiter's wage it hires, while it falls
+  short it lets recruiters go, the faster the further the value is from the wage (at most ``hire_rate``
+  and ``fire_rate`` per recruiter a month, reached when the gap is a whole wage). Hiring is financed
+  on credit against expected earnings, not out of the month's cash: a gang that still expects to earn
+  may run a debt (see break-up), so whether it can grow does not hang on the lumpy revenue of the few
+  victims it happens to hold;
 - routes: now and then (``route_review_rate``) it replaces its least profitable destination by the most
   profitable one it does not serve, when that is better (displacement);
 - bribes: from each police unit that threatens it, it buys the protection that maximises the expected
@@ -17,7 +19,8 @@ and the bribes it chose; and decides, by expected profit:
 - it breaks up when too few members are free (arrests, prison), or when it is in debt and does not
   expect to earn (``expected_profit``): broken or unprofitable, not one bad month.
 
-Capital above ``capital_cap`` is spent, not kept. Every random decision is a draw keyed by the gang's
+Capital pays the bribes (never beyond it) and carries a gang through months without revenue; above
+``capital_cap`` it is spent, not kept. Every random decision is a draw keyed by the gang's
 or the recruiter's id.
 """
 
@@ -67,7 +70,7 @@ class Gang(mesa.Agent):
             self.break_up()
             return
         self._attrition(month)
-        self._plan_recruiters(ctx, costs)
+        self._plan_recruiters(ctx)
         self._review_routes(month)
 
     def expected_profit(self) -> float:
@@ -94,13 +97,13 @@ class Gang(mesa.Agent):
             if q:
                 r.leave()
 
-    def _plan_recruiters(self, ctx, costs: float) -> None:
+    def _plan_recruiters(self, ctx) -> None:
         """Hire while one more recruiter is expected to pay, let go while the last one loses money."""
         model, gp = self.model, self.model.params.gangs
         gain = model.recruiter_yield * max(0.0, model.market.best_margin(self.routes)) - gp.recruiter_wage
         pull = min(1.0, abs(gain) / gp.recruiter_wage)  # how far one more recruiter is from paying his wage
         paid = [r for r in self.recruiters if r.kind == DECEPTIVE]
-        if gain > 0 and self.capital > gp.reserve_months * costs:
+        if gain > 0:
             lam = gp.hire_rate * pull * max(1, len(paid))
             for _ in range(int(actor_poisson(model.keys, "gangs.hires", ctx.month, self.gid, lam)[0])):
                 self.hire(ctx.month)
