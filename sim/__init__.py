@@ -10,9 +10,9 @@ The Python API (the ``sim`` command is a thin layer over it)::
     sim.by_country(df)                        # the monthly table per source country (a run of several)
 """
 
-from .outputs import OUTPUTS, summarise
-from .runner import by_country, key_outcomes, profiles, run, write_results
-from .scenario import Scenario, ScenarioError, load_scenario
+from sim.core.outputs import OUTPUTS, summarise
+from sim.engine.runner import by_country, key_outcomes, profiles, run, write_results
+from sim.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = [
     "OUTPUTS", "Scenario", "ScenarioError", "by_country", "key_outcomes", "load_scenario", "profiles", "run",

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from sim.cli import main
+from sim.commands.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -47,7 +47,7 @@ def sim_main(capsys, *argv) -> tuple[int, str, str]:
 def sim_process(*argv, **kw) -> subprocess.Popen:
     """Start the ``sim`` command as its own process group (so a test can kill all of it)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "sim.cli", *map(str, argv)], cwd=ROOT, start_new_session=True,
+        [sys.executable, "-m", "sim.commands.cli", *map(str, argv)], cwd=ROOT, start_new_session=True,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kw,
     )  # fmt: skip
 

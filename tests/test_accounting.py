@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import ALL_SCENARIOS, small_run
 
 ABROAD = ["abroad_legal", "abroad_irregular", "in_transit", "victims_sexual", "victims_labour"]

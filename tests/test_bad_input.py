@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SCENARIOS
-from sim.cli import main
+
+from sim.commands.cli import main
 
 SIM = str(Path(sys.executable).with_name("sim"))
 BASE = f'extends = "{SCENARIOS / "baseline.toml"}"\n'
@@ -209,9 +209,9 @@ def _out_commands(tmp_path, out) -> dict[str, list[str]]:
 def test_an_unusable_output_folder_is_one_line_and_exit_2_before_anything_runs(tmp_path, capsys, monkeypatch, command, problem):
     import os
 
-    import sim.runner
+    import sim.engine.runner
 
-    monkeypatch.setattr(sim.runner, "MigrationModel", _NoRun)
+    monkeypatch.setattr(sim.engine.runner, "MigrationModel", _NoRun)
     target = tmp_path / "taken"
     if problem == "a folder that cannot be written":
         target.mkdir()
@@ -243,7 +243,7 @@ BAD_INPUT = {
 
 
 def test_every_command_has_a_bad_input_case():
-    from sim.cli import build_parser
+    from sim.commands.cli import build_parser
 
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     assert set(sub.choices) == set(BAD_INPUT), "give each command one bad input in BAD_INPUT"

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import SCENARIOS
 
 import sim
-from conftest import SCENARIOS
 
 SIM = str(Path(sys.executable).with_name("sim"))
 KEYS = {"engine", "agents", "months", "seconds", "person_months_per_s", "peak_rss_mb", "bytes_per_agent"}

@@ -6,10 +6,10 @@ import json
 import re
 
 import pytest
+from conftest import ALL_SCENARIOS, SCENARIOS
 
 import sim
-from conftest import ALL_SCENARIOS, SCENARIOS
-from sim.cli import build_parser, compile_notice, main
+from sim.commands.cli import build_parser, compile_notice, main
 
 
 def test_sim_scenarios_lists_every_shipped_scenario_with_its_description(capsys):

@@ -8,13 +8,13 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SCENARIOS, small_sizes
 
 import sim
-from conftest import SCENARIOS, small_sizes
-from sim.country import ACTOR_FLOWS
-from sim.model import MigrationModel
-from sim.outputs import BY_NAME, FLOWS, PER_DESTINATION
-from sim.runner import resolve
+from sim.core.outputs import BY_NAME, FLOWS, PER_DESTINATION
+from sim.engine.country import ACTOR_FLOWS
+from sim.engine.model import MigrationModel
+from sim.engine.runner import resolve
 from sim.scenario import load_scenario
 
 PRESETS = sorted(p.stem for p in (SCENARIOS / "countries").glob("*.toml") if not p.name.startswith("_"))
@@ -196,7 +196,7 @@ MOLDOVA = SCENARIOS / "countries" / "moldova.toml"
     ],
 )  # fmt: skip
 def test_bad_countries_are_one_line_each_with_exit_2(tmp_path, capsys, text, expected):
-    from sim.cli import main
+    from sim.commands.cli import main
 
     path = tmp_path / "bad.toml"
     path.write_text(f'extends = "{SCENARIOS / "countries" / "_common.toml"}"\n{text}\n'.replace("\\n", "\n"))

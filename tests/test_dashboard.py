@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim import app
-from sim.experiments import compare
+from sim.commands.dashboard import app
 from sim.scenario import Scenario, load_scenario
+from sim.studies.experiments import compare
 
 solara = pytest.importorskip("solara")
 import solara.widgets  # noqa: E402
@@ -140,7 +140,7 @@ def test_the_lever_values_outside_the_schema_range_block_run_with_a_message():
 
 
 def test_sim_dashboard_listens_on_this_machine_only_unless_told_otherwise():
-    from sim.cli import build_parser
+    from sim.commands.cli import build_parser
 
     args = build_parser().parse_args(["dashboard"])
     assert (args.host, args.port) == ("127.0.0.1", 8765)

@@ -1,5 +1,5 @@
 """Docking (Axtell et al. 1996, "Aligning simulation models"): the vectorised engine and the reference
-engine (one Mesa agent per person, ``sim.reference``) produce statistically indistinguishable outputs.
+engine (one Mesa agent per person, ``sim.engine.reference``) produce statistically indistinguishable outputs.
 
 Design. The baseline scenario for a source country of 2,000,000 at 25 persons per agent (80,000
 person-agents), with demand for victims ten times the baseline's so that trafficking, exploitation
@@ -28,10 +28,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SCENARIOS
 from scipy import stats
 
 import sim
-from conftest import SCENARIOS
 
 SEEDS = range(1, 9)
 MONTHS = 24

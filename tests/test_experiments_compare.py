@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest_experiments import BASELINE, ROOT, SMALL, sim_main
 from scipy import stats
 
-from conftest_experiments import BASELINE, ROOT, SMALL, sim_main
-from sim.experiments import compare, paired_effects
+from sim.studies.experiments import compare, paired_effects
 
 SCENARIOS = ROOT / "scenarios"
 REQUIRED = [
@@ -93,7 +93,7 @@ def test_compare_command_writes_effects_charts_and_a_readable_table(tmp_path, ca
 
 
 def test_relative_intervals_of_a_count_stop_at_minus_100_percent():
-    from sim.experiments.plots import relative_effects
+    from sim.studies.experiments.plots import relative_effects
 
     e = pd.DataFrame({"baseline_mean": [10.0, 0.0], "effect": [-8.0, 1.0], "ci_low": [-30.0, 0.5], "ci_high": [14.0, 2.0]})
     r = relative_effects(e)
@@ -102,7 +102,7 @@ def test_relative_intervals_of_a_count_stop_at_minus_100_percent():
 
 
 def test_fan_charts_draw_the_base_on_top_and_say_how_many_replications(comparison, monkeypatch):
-    from sim.experiments import plots
+    from sim.studies.experiments import plots
 
     figures = []
     monkeypatch.setattr(plots, "_save", lambda fig, path: figures.append(fig))
@@ -125,7 +125,7 @@ def test_compare_needs_two_replications_and_distinct_names(capsys):
 def test_effects_chart_draws_a_metric_that_falls_to_zero_in_every_run(tmp_path):
     """A fall of 100% (-115 / 1.15 is -100.00000000000001 in floating point) is drawn with its interval
     cut at -100%, not refused by matplotlib as a negative error bar."""
-    from sim.experiments.plots import effects_chart, relative_effects
+    from sim.studies.experiments.plots import effects_chart, relative_effects
 
     e = pd.DataFrame({
         "scenario": ["alt", "alt"], "metric": ["victims_sexual", "victims_labour"], "baseline_mean": [115.0, 107.5],

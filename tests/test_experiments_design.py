@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest_experiments import EXPERIMENTS, sim_main, write_experiment
-from sim.experiments import load_experiment
+
+from sim.studies.experiments import load_experiment
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest_experiments import sim_main, write_experiment
-from sim.experiments import RunsFailed, analyse, load_experiment
+
+from sim.studies.experiments import RunsFailed, analyse, load_experiment
 
 PARAMS = {
     "police.raid_rate": {"min": 0.0, "max": 1.0},

@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from conftest_experiments import results, sim_main, sim_process, write_experiment
-from sim.experiments import load_experiment, read_runs, read_timeseries, sensitivity, sweep
+
+from sim.studies.experiments import load_experiment, read_runs, read_timeseries, sensitivity, sweep
 
 GRID = {"police.raid_rate": {"levels": [0.01, 0.05]}, "police.conviction_rate": {"levels": [0.2, 0.6]}}
 

@@ -9,10 +9,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import SCENARIOS
-from sim.cli import main
-from sim.fitting import OUT_FILES, distance, load_calibration, calibrate
+
+from sim.commands.cli import main
+from sim.studies.calibration import OUT_FILES, calibrate, distance, load_calibration
 
 MOLDOVA = SCENARIOS / "countries" / "moldova.toml"
 KEY = "migration.intercept"
@@ -73,9 +73,9 @@ def moments(post: pd.DataFrame) -> tuple[float, float]:
 
 def test_the_check_fails_for_a_fit_without_the_distance(tmp_path, monkeypatch):
     """The broken variant: every run is as good as any other, so the posterior stays the prior."""
-    import sim.fitting
+    import sim.studies.calibration
 
-    monkeypatch.setattr(sim.fitting, "distance", lambda cal, simulated, in_sample_only=True: 0.0)
+    monkeypatch.setattr(sim.studies.calibration, "distance", lambda cal, simulated, in_sample_only=True: 0.0)
     calibrate(load_calibration(write(tmp_path)), tmp_path / "out", simulator=stub, progress=False)
     assert moments(pd.read_csv(tmp_path / "out" / "posterior.csv"))[1] > 0.115
 
@@ -182,8 +182,8 @@ def test_a_comparison_with_a_posterior_has_wider_intervals_than_without(tmp_path
     """Parameter uncertainty adds to the dice: drawing the level of demand from two distant values (half
     and four times the residents) widens the paired interval of persons trafficked (police training's
     effect is proportional to the market's size); one set equal to the default does not."""
-    from sim.experiments.compare import compare
-    from sim.experiments.posterior import read_posterior
+    from sim.studies.experiments.compare import compare
+    from sim.studies.experiments.posterior import read_posterior
 
     kw = dict(reps=6, months=72, scale=20, overrides={"population.size": 1_000_000}, workers=1, metrics=["trafficked"])
     base, alt = SCENARIOS / "baseline.toml", [SCENARIOS / "police_training.toml"]

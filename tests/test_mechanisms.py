@@ -14,10 +14,10 @@ from functools import lru_cache
 
 import pandas as pd
 import pytest
+from conftest import SCENARIOS, small_run
 
 import sim
-from conftest import SCENARIOS, small_run
-from sim.experiments import paired_effects
+from sim.studies.experiments import paired_effects
 
 SEEDS = (1, 2, 3, 4, 5, 6)
 MONTHS = 120

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SCENARIOS, small_run
 
 import sim
-from conftest import SCENARIOS, small_run
-from sim.economy import unemployment_targets
-from sim.runner import model_class, resolve
+from sim.core.economy import unemployment_targets
+from sim.engine.runner import model_class, resolve
 
 
 def births_in(df, year: int) -> float:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import SCENARIOS
 
 import sim
-from conftest import SCENARIOS
-from sim.outputs import CHANNELS, PROFILE_COLUMNS
+from sim.core.outputs import CHANNELS, PROFILE_COLUMNS
 
 RUNS = {
     "vectorised": dict(months=24, scale=20, overrides={"population.size": 400_000}),

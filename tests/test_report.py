@@ -14,15 +14,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest_experiments import BASELINE, ROOT, SMALL, sim_main
+
 from sim import load_scenario
-from sim.costs import intervention_costs, run_cost
-from sim.experiments import compare
-from sim.experiments.compare import read_comparison, write_comparison
-from sim.experiments.costs import cost_effectiveness, cost_per_unit, scenario_of
-from sim.experiments.formatting import count, number, percent, usd
 from sim.report import build_report, write_report
+from sim.studies.costs import intervention_costs, run_cost
+from sim.studies.experiments import compare
+from sim.studies.experiments.compare import read_comparison, write_comparison
+from sim.studies.experiments.costs import cost_effectiveness, cost_per_unit, scenario_of
+from sim.studies.experiments.formatting import count, number, percent, usd
 
 SCENARIOS = ROOT / "scenarios"
 MONTHS = 60  # police training from month 37, the awareness campaign from month 25 to the end
@@ -260,7 +260,7 @@ def test_bad_input_is_one_line_per_problem_exit_2_and_nothing_written(argv, line
 def test_a_posterior_of_one_set_is_the_same_as_overriding_its_parameters(tmp_path):
     post = tmp_path / "posterior.csv"
     post.write_text("police.raid_rate,exploitation.escape_rate,weight\n0.05,0.02,1\n")
-    from sim.experiments.posterior import read_posterior
+    from sim.studies.experiments.posterior import read_posterior
 
     kw = dict(reps=2, months=24, scale=SMALL["scale"], workers=1)
     size = {"population.size": SMALL["population.size"]}
@@ -276,7 +276,7 @@ def test_a_posterior_of_one_set_is_the_same_as_overriding_its_parameters(tmp_pat
 def test_posterior_draws_follow_the_weights_and_the_seed():
     import pandas as pd
 
-    from sim.experiments.posterior import draw
+    from sim.studies.experiments.posterior import draw
 
     post = pd.DataFrame({"police.raid_rate": [0.01, 0.02, 0.03], "weight": [0.0, 0.25, 0.75]})
     picks = [i for i, _ in draw(post, list(range(1, 2001)))]

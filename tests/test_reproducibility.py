@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pandas as pd
+from conftest import SCENARIOS
 
 import sim
-from conftest import SCENARIOS
 
 
 def _run(seed):

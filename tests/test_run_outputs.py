@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+from conftest import SCENARIOS
 
 import sim
-from conftest import SCENARIOS
-from sim.cli import main
-from sim.outputs import columns
+from sim.commands.cli import main
+from sim.core.outputs import columns
 
 REQUIRED = """month date population_home births deaths_home emigrants_legal emigrants_irregular trafficked returns
 abroad_legal abroad_irregular in_transit victims_sexual victims_labour deaths_abroad victims_identified rescued escaped
@@ -60,13 +60,13 @@ def test_counts_are_in_real_persons():
 
 
 def test_plot_legends_sit_outside_the_axes_and_counts_have_thousands_separators(monkeypatch, tmp_path):
-    import sim.plots
+    import sim.engine.plots
 
     figures = {}
-    monkeypatch.setattr(sim.plots, "_save", lambda fig, path: figures.setdefault(path.name, fig))
+    monkeypatch.setattr(sim.engine.plots, "_save", lambda fig, path: figures.setdefault(path.name, fig))
     df = sim.run(SCENARIOS / "baseline.toml", months=24, scale=100, overrides={"population.size": 400_000})
-    sim.plots.run_plots(df, tmp_path)
-    assert sorted(figures) == sorted(sim.plots.PLOT_FILES)
+    sim.engine.plots.run_plots(df, tmp_path)
+    assert sorted(figures) == sorted(sim.engine.plots.PLOT_FILES)
     for name, fig in figures.items():
         fig.canvas.draw()
         assert all(ax.get_legend() is None for ax in fig.axes) and len(fig.legends) == 1, name

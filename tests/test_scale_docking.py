@@ -38,10 +38,10 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SCENARIOS
 from scipy import stats
 
 import sim
-from conftest import SCENARIOS
 from sim.scenario import RecruitmentParams
 
 SEEDS = range(1, 6)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ALL_SCENARIOS, ROOT, SCENARIOS
 
 import sim
-from conftest import ALL_SCENARIOS, ROOT, SCENARIOS
 
 
 @pytest.mark.parametrize("name", ALL_SCENARIOS)
@@ -38,7 +38,7 @@ def test_month_dates():
 
 
 def test_every_parameter_has_unit_range_description_and_source():
-    from sim.paramdoc import parameter_rows
+    from sim.studies.paramdoc import parameter_rows
 
     rows = list(parameter_rows(sim.load_scenario(SCENARIOS / "baseline.toml")))
     assert len(rows) > 100
@@ -47,12 +47,12 @@ def test_every_parameter_has_unit_range_description_and_source():
 
 
 def test_parameter_and_output_tables_in_the_docs_are_current():
-    """docs/ODD.md holds the tables generated from the schema and the outputs (python -m sim.paramdoc)."""
-    from sim.paramdoc import generated
+    """docs/ODD.md holds the tables generated from the schema and the outputs (python -m sim.studies.paramdoc)."""
+    from sim.studies.paramdoc import generated
 
     odd = (ROOT / "docs" / "ODD.md").read_text()
     for name, table in generated().items():
-        assert table in odd, f"the {name} table in docs/ODD.md is out of date: run python -m sim.paramdoc"
+        assert table in odd, f"the {name} table in docs/ODD.md is out of date: run python -m sim.studies.paramdoc"
 
 
 def test_readme_lists_every_shipped_scenario_as_sim_scenarios_describes_it():

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.validation import report, scores
+from sim.studies.validation import report, scores
 
 
 def fit(observed, simulated, in_sample, target="residents"):

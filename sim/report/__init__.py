@@ -1,7 +1,7 @@
 """The policy brief: a comparison's effects, costs and certainty in one self-contained HTML file.
 
 The same functions as ``sim compare`` give the numbers (``Comparison.effects``, the cost-effectiveness
-of ``sim.experiments.costs``), ``sim.experiments.formatting`` formats them and ``sim.experiments.plots``
+of ``sim.studies.experiments.costs``), ``sim.studies.experiments.formatting`` formats them and ``sim.studies.experiments.plots``
 draws the charts, inlined as SVG. One Jinja2 template per section (``sim/report/templates``). In a
 notebook::
 
@@ -18,9 +18,9 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from ..experiments.compare import Comparison
-from ..experiments.store import write_text
-from .context import build_context
+from sim.report.context import build_context
+from sim.studies.experiments.compare import Comparison
+from sim.studies.experiments.store import write_text
 
 __all__ = ["build_report", "show", "write_report"]
 

@@ -1,7 +1,7 @@
 """The brief's context: everything the templates show, built from a comparison's tables.
 
 Effects come from ``Comparison.effects`` (the rows of ``effects.csv``), costs from
-``sim.experiments.costs.cost_effectiveness``; every number is formatted by ``sim.experiments.formatting``
+``sim.studies.experiments.costs.cost_effectiveness``; every number is formatted by ``sim.studies.experiments.formatting``
 and wrapped in ``<span class="n" data-...>`` naming the table cell it shows, so tests can check each
 number against the comparison it came from.
 """
@@ -16,14 +16,13 @@ from pathlib import Path
 import pandas as pd
 from markupsafe import Markup, escape
 
-from ..costs import intervention_costs
-from ..experiments.compare import LABELS, Comparison, label
-from ..experiments.costs import cost_effectiveness, scenario_of
-from ..experiments.formatting import count, factor, number, percent, usd
-from ..experiments.plots import cost_effect_figure, effects_figure, fan_figure, svg
-from ..outputs import lookup
-
-ROOT = Path(__file__).resolve().parents[2]
+from sim.core.outputs import lookup
+from sim.scenario import ROOT
+from sim.studies.costs import intervention_costs
+from sim.studies.experiments.compare import LABELS, Comparison, label
+from sim.studies.experiments.costs import cost_effectiveness, scenario_of
+from sim.studies.experiments.formatting import count, factor, number, percent, usd
+from sim.studies.experiments.plots import cost_effect_figure, effects_figure, fan_figure, svg
 
 # the effects the findings speak of (those of the comparison, in this order); the rest are in the appendix
 FINDING_METRICS = (
@@ -31,7 +30,7 @@ FINDING_METRICS = (
 )  # fmt: skip
 # the demographic consequences, shown where an alternative changes them distinguishably from zero
 DEMOGRAPHIC_METRICS = ("population_home", "births", "working_age_share", "old_age_dependency_ratio", "deaths_home")
-# what the brief says instead of a cost per unit (see sim.experiments.costs.cost_per_unit)
+# what the brief says instead of a cost per unit (see sim.studies.experiments.costs.cost_per_unit)
 NO_RATIO = {
     "unclear": {p: "undefined: the effect is not distinguishable from zero" for p in ("averted", "identified")},
     "loss": {"averted": "none averted: trafficking rises", "identified": "none: fewer victims identified"},

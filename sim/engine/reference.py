@@ -1,0 +1,492 @@
+"""The reference engine: every person a Mesa ``Agent`` with its own ``step()``, the rules written out.
+
+This is the model as a student would first write it with Mesa, and it is meant to be read: each rule
+a person follows is one short method of ``PersonAgent``, in the words of docs/ODD.md. It runs the same
+scenario, month schedule, recruiters, gangs, police units, economy, interventions and recording as
+the vectorised engine (``sim.engine.model.MigrationModel``), and starts from the same initial population; only
+the persons' rules are restated, one agent at a time, with the model's ``random`` (Mesa's own random
+stream) instead of the counter-based draws of ``sim.core.rng``. The two engines therefore agree in law, not
+draw for draw; ``tests/test_docking.py`` checks that they do (docking, Axtell et al. 1996).
+
+It is also the yardstick for speed (``sim bench --reference``): a person here is a Python object of
+several hundred bytes updated by interpreted code, against 31 bytes and compiled passes in the
+vectorised engine.
+
+Schedule of a month (the numbers of ``sim.engine.model``):
+
+ 2-3  ``persons.shuffle_do("step")``: at home, work and the labour market, then perhaps look abroad
+ 4    ``_recruit``: lookers leave on their own or meet a recruiter; offers; legal permits; departures
+ 5    persons in transit travel; the border may stop them
+ 6    persons in exploitation are exploited; they may die, be rescued, escape or be released
+ 7-8  gangs and police units (the same agents as in the vectorised engine)
+ 9    migrants abroad return, settle or are deported
+ 10   lifetimes drawn again if the year's life table changed; ``persons.do("end_month")``: death by the
+      life table, births
+ 11   the month is recorded
+"""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+from mesa.agentset import AgentSet
+
+from sim.core.economy import LABOUR, SEXUAL
+from sim.core.population import (
+    ACTIVE,
+    CIRCULAR,
+    FEMALE,
+    FIELDS,
+    FORMER_VICTIM,
+    IDENTIFIED,
+    SEXUAL_BOUND,
+    LabourAges,
+    Population,
+    Status,
+)
+from sim.engine.model import MigrationModel
+from sim.engine.recording import record
+from sim.processes.demography import fertility_by_age
+from sim.processes.exploitation import tally_victims
+from sim.processes.labour import job_rates
+from sim.processes.recruiters import Recruiter
+from sim.processes.recruitment import INFORMAL, LICENSED, tally_recruits
+from sim.scenario import Scenario, ScenarioError
+
+# statuses as plain ints (the rules compare them millions of times)
+EMPLOYED, UNEMPLOYED, INACTIVE = int(Status.EMPLOYED), int(Status.UNEMPLOYED), int(Status.INACTIVE)
+TRANSIT, ABROAD_LEGAL, ABROAD_IRREGULAR = int(Status.TRANSIT), int(Status.ABROAD_LEGAL), int(Status.ABROAD_IRREGULAR)
+SEXUAL_EXPLOITATION, FORCED_LABOUR = int(Status.SEXUAL), int(Status.LABOUR)
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+class PersonAgent(mesa.Agent):
+    """One resident of the source country, at home or abroad. Attributes are those of ``sim.core.population``."""
+
+    def __init__(self, model: ReferenceModel, **attributes):
+        super().__init__(model)
+        self.birth: int = 0  # month index of birth
+        self.death: int = 0  # month index of death, drawn from the life table on entering the model
+        self.sex: int = 0  # 1 female
+        self.edu: int = 0  # 0 primary, 1 secondary, 2 tertiary
+        self.region: int = 0
+        self.status: int = INACTIVE
+        self.since: int = 0  # month the current status began
+        self.dest: int = -1  # destination, -1 at home
+        self.ties: int = 0  # close ties abroad
+        self.awareness: float = 0.0  # of trafficking risk
+        self.risk: float = 0.0  # risk tolerance
+        self.debt: float = 0.0  # owed to the exploiter
+        self.recruiter: int = -1  # id of the recruiter who deceived the person
+        self.gang: int = -1  # id of the gang that holds the person
+        self.active = False  # in the labour force when of working age
+        self.former_victim = False
+        self.identified = False  # as a victim, by police or services
+        self.circular = False  # short-term migrant
+        self.sexual_bound = False  # in transit towards sexual exploitation
+        for name, value in attributes.items():
+            setattr(self, name, value)
+
+    @property
+    def at_home(self) -> bool:
+        return self.status <= INACTIVE
+
+    # -- 2-3: the month at home ---------------------------------------------------------------------
+    def step(self) -> None:
+        """At home: work (the labour market), then perhaps look for work abroad."""
+        if self.status > INACTIVE:
+            return
+        model = self.model
+        self.work(model.month, model.job_loss, model.job_finding)
+        if model.params.migration.enabled and self.looks_abroad(model.month, model.log_gain, model.p_tie):
+            model.lookers.append(self)
+
+    def work(self, month: int, job_loss: np.ndarray, job_finding: np.ndarray) -> None:
+        """Enter the labour force at the working age (if active), leave it at the pension age of one's sex;
+        lose or find a job at this month's rates."""
+        age, ages = month - self.birth, self.model.ages
+        if age < ages.work:
+            return
+        if age >= ages.pension[self.sex]:
+            if self.status != INACTIVE:
+                self.become(INACTIVE, month)
+        elif self.status == INACTIVE:
+            if self.active:
+                self.become(UNEMPLOYED, month)
+        elif self.status == EMPLOYED:
+            youth = 1 if age < ages.youth else 0
+            if self.random.random() < job_loss[self.region, youth]:
+                self.become(UNEMPLOYED, month)
+        elif self.random.random() < job_finding[self.edu]:
+            self.become(EMPLOYED, month)
+
+    def looks_abroad(self, month: int, log_gain: np.ndarray, p_tie: np.ndarray) -> bool:
+        """Gain ties as neighbours emigrate; look abroad by a logit of gain, unemployment, age, sex, education, ties."""
+        mp = self.model.params.migration
+        if self.ties < 255 and self.random.random() < p_tie[self.region]:
+            self.ties += 1
+        years = (month - self.birth) / 12
+        if not mp.min_age <= years < mp.max_age + 1:
+            return False
+        x = mp.intercept + mp.wage_gain * log_gain[self.region] + mp.age_decade * (years - mp.reference_age) / 10
+        x += mp.risk_tolerance * self.risk
+        if self.status == UNEMPLOYED:
+            months_unemployed = min(month - self.since, int(mp.desperation_cap_years * 12))
+            x += mp.unemployed + mp.unemployment_years * months_unemployed / 12.0
+        if self.sex == FEMALE:
+            x += mp.female
+        x += (0.0, mp.secondary, mp.tertiary)[self.edu]
+        if self.ties > 0:
+            x += mp.ties
+        return self.random.random() < sigmoid(x)
+
+    # -- 4: the person's side of recruitment --------------------------------------------------------
+    def leaves_on_own(self) -> bool:
+        """A looker with ties abroad is likely to leave on their own (networks); others rarely are."""
+        mp = self.model.params.migration
+        return self.random.random() < (mp.self_departure_with_ties if self.ties > 0 else mp.self_departure_without_ties)
+
+    def accepts(self, recruiter: Recruiter, dest: int, deceptive: bool, ctx) -> bool:
+        """Take an offer by a logit of the (promised) wage gain and desperation; for a deceptive offer,
+        perceived risk weighs against and risk tolerance for; former victims are more at risk unless protected."""
+        rp, month = self.model.params.recruitment, self.model.month
+        years_unemployed = 0.0
+        if self.status == UNEMPLOYED:
+            years_unemployed = min(month - self.since, self.model.params.migration.desperation_cap_years * 12) / 12.0
+        x = rp.intercept + rp.wage_gain * math.log(ctx.dest_wage[dest] / ctx.home_wage[self.region])
+        x += rp.desperation * years_unemployed
+        if deceptive:
+            trust = 1 - rp.informal_trust if recruiter.kind == INFORMAL else 1.0
+            risk_seen = (self.awareness + ctx.awareness_boost[self.region]) * trust
+            protected = ctx.protection if self.identified else 0.0
+            x += rp.wage_gain * math.log(rp.promise_premium) - rp.perceived_risk * risk_seen
+            x += rp.risk_tolerance * self.risk + rp.retrafficking * self.former_victim * (1 - protected)
+        return self.random.random() < sigmoid(x)
+
+    def leave(self, status: int, dest: int) -> None:
+        """Leave home for ``dest``; a share of migrants are short-term (circular)."""
+        self.become(status, self.model.month)
+        self.dest = dest
+        self.circular = self.random.random() < self.model.params.migration.circular_share
+
+    # -- 5-6: transit and exploitation ----------------------------------------------------------------
+    def travel(self, p_stop: float) -> str | None:
+        """In transit: stopped at the border (``"stopped"``), or arrive after ``transit.months``."""
+        if self.random.random() < p_stop:
+            self.identified = True
+            self.come_home()
+            return "stopped"
+        month = self.model.month
+        if month - self.since >= self.model.params.transit.months:
+            self.become(SEXUAL_EXPLOITATION if self.sexual_bound else FORCED_LABOUR, month)
+        return None
+
+    def endure(self, p_raid: float) -> str | None:
+        """A month in exploitation: work off debt; then die, be rescued, escape, be released, or stay."""
+        ep = self.model.params.exploitation
+        self.debt = max(0.0, self.debt - ep.debt_repayment)
+        if not self.model.gang_active[self.gang]:
+            p_release = 1.0  # the gang was broken up
+        else:
+            p_release = ep.release_rate + ep.release_debt_paid * (self.debt <= 0)
+        exits = (
+            ("died", ep.excess_mortality), ("rescued", p_raid), ("escaped", ep.escape_rate), ("released", p_release)
+        )
+        total = max(1.0, sum(p for _, p in exits))  # rates above 1 in total: scaled down
+        self.raid_chance = p_raid / total  # what the police's arrests follow
+        u = self.random.random() * total
+        for how, p in exits:
+            if u < p:
+                return how
+            u -= p
+        return None
+
+    def freed(self, rescued: bool, ctx) -> tuple[bool, bool]:
+        """Out of exploitation: identified (always when rescued, else by services) and home, or stay
+        abroad irregularly. Returns (identified now, came home)."""
+        ep = self.model.params.exploitation
+        self.former_victim = True
+        seen = rescued or self.random.random() < min(1.0, ep.identify_escaped + ctx.identification_add)
+        self.identified |= seen
+        p_home = ep.return_after_rescue if rescued else ep.return_after_exit
+        if self.random.random() < min(1.0, p_home + ctx.return_support):
+            self.come_home()
+            self.awareness = max(self.awareness, ep.returnee_awareness)
+            return seen, True
+        self.become(ABROAD_IRREGULAR, self.model.month)
+        self.gang = -1
+        return seen, False
+
+    # -- 9: migrants abroad ---------------------------------------------------------------------------
+    def returns_home(self) -> bool:
+        """Circular migrants return fast, others slowly; irregular ones may also be deported."""
+        mp = self.model.params.migration
+        rate = mp.circular_return_rate if self.circular else mp.settled_return_rate
+        if self.status == ABROAD_IRREGULAR:
+            rate += self.model.deportation_rate[self.dest]
+        if self.random.random() < rate:
+            self.come_home()
+            return True
+        return False
+
+    # -- 10: end of the month -------------------------------------------------------------------------
+    def end_month(self) -> None:
+        """Die when the month of death comes; a woman at home of fertile age may give birth."""
+        model, month = self.model, self.model.month
+        if self.death <= month:
+            model.counts["deaths_home" if self.at_home else "deaths_abroad"] += 1
+            model.abroad.discard(self)
+            self.remove()
+        elif self.sex == FEMALE and self.at_home and self.random.random() < model.fertility[(month - self.birth) // 12]:
+            model.counts["births"] += 1
+            self.give_birth(month)
+
+    def give_birth(self, month: int) -> PersonAgent:
+        """A child at home in the mother's region, with her ties abroad and traits of its own."""
+        model, rng = self.model, self.random
+        pp, dp = model.params.population, model.params.demography
+        u = rng.random()
+        edu = 2 if u < pp.tertiary_share else (1 if u < pp.tertiary_share + pp.secondary_share else 0)
+        sex = 1 if rng.random() >= dp.male_birth_share else 0
+        c = pp.trait_concentration
+        child = PersonAgent(
+            model, birth=month, sex=sex, edu=edu, region=self.region, status=INACTIVE, since=month,
+            ties=self.ties, awareness=rng.betavariate(pp.awareness_mean * c, (1 - pp.awareness_mean) * c),
+            risk=rng.betavariate(pp.risk_tolerance_mean * c, (1 - pp.risk_tolerance_mean) * c),
+            active=rng.random() < pp.participation_rate,
+        )  # fmt: skip
+        child.death = model.lifetime(child)
+        return child
+
+    # -- changes of state -------------------------------------------------------------------------------
+    def become(self, status: int, month: int) -> None:
+        self.status = status
+        self.since = month
+
+    def come_home(self) -> None:
+        """Back home: into the labour force (unemployed) if active and of working age."""
+        month = self.model.month
+        age, ages = month - self.birth, self.model.ages
+        working = self.active and ages.work <= age < ages.pension[self.sex]
+        self.become(UNEMPLOYED if working else INACTIVE, month)
+        self.dest, self.gang, self.recruiter, self.debt = -1, -1, -1, 0.0
+        self.model.abroad.discard(self)
+
+
+class ReferenceModel(MigrationModel):
+    """``MigrationModel`` with its persons as ``PersonAgent`` objects in an AgentSet.
+
+    It starts from the vectorised engine's initial state (population, recruiters, gangs, police units,
+    victims in exploitation) for the same seed, then turns each person into an agent.
+    """
+
+    def __init__(self, scenario: Scenario, seed: int | None = None):
+        if scenario.countries:
+            raise ScenarioError([f"{scenario.name}: --engine: the reference engine runs a scenario of one source "
+                                 "country; this one has several (use the vectorised engine)"])  # fmt: skip
+        super().__init__(scenario, seed)
+        self.country = self.countries[0]
+        sc = self.params
+        self.ages = LabourAges(sc.economy)
+        self.fertility = fertility_by_age(sc, 1)
+        self.deportation_rate = np.array([d.deportation_rate for d in sc.destinations.values()])
+        self.abroad = AgentSet([], random=self.random)  # persons abroad or in transit
+        self._persons_from(self.pop)
+        self.lookers: list[PersonAgent] = []
+
+    def _persons_from(self, pop: Population) -> None:
+        columns = {name: getattr(pop, name)[: pop.n].tolist() for name in FIELDS}
+        flags = columns.pop("flags")
+        for i, f in enumerate(flags):
+            person = PersonAgent(
+                self, **{name: values[i] for name, values in columns.items()},
+                active=bool(f & ACTIVE), former_victim=bool(f & FORMER_VICTIM), identified=bool(f & IDENTIFIED),
+                circular=bool(f & CIRCULAR), sexual_bound=bool(f & SEXUAL_BOUND),
+            )  # fmt: skip
+            if not person.at_home:
+                self.abroad.add(person)
+
+    @property
+    def persons(self) -> AgentSet:
+        return self.agents_of(PersonAgent)
+
+    def lifetime(self, person: PersonAgent) -> int:
+        """Month of death of a person entering the model now, from the life table."""
+        u = np.array([self.random.random()])
+        return int(self.life.draw_death_month(np.array([person.birth]), np.array([person.sex]), self.month, u)[0])
+
+    def _redraw_lifetimes(self) -> None:
+        """The life table changed: every person's month of death is drawn again, given their age."""
+        persons = list(self.persons)
+        u = np.array([self.random.random() for _ in persons])
+        birth, sex = np.array([p.birth for p in persons]), np.array([p.sex for p in persons])
+        for person, death in zip(persons, self.life.draw_death_month(birth, sex, self.month, u).tolist()):
+            person.death = death
+
+    # -- the month ----------------------------------------------------------------------------------
+    def step(self) -> None:
+        ctx = self._start_month()  # 1
+        c = self.counts
+        self.job_loss, self.job_finding = job_rates(self.params.economy, ctx.u_target, self.labour_counts)
+        self.log_gain, self.p_tie = self.migration.month_terms(ctx, self.emigrants_by_region, self.residents_by_region)
+        self.lookers = []
+        self.persons.shuffle_do("step")  # 2-3
+        self._recruit(ctx, c)  # 4
+        self._transit(ctx, c)  # 5
+        self._exploitation(ctx, c)  # 6
+        self._actors_step(ctx)  # 7-8
+        for person in self._abroad_with(ABROAD_LEGAL, ABROAD_IRREGULAR):  # 9
+            c["returns"] += person.returns_home()
+        self.fertility = fertility_by_age(self.params, self.month)  # 10
+        if self.life.changes(self.month):
+            self._redraw_lifetimes()
+        self.persons.do("end_month")
+        self.emigrants_by_region = c["_emigrants_by_region"]
+        self.pop = self._census_view()
+        self.rows.append(record(self))  # 11
+
+    def _abroad_with(self, *statuses: int) -> list[PersonAgent]:
+        return [p for p in self.abroad if p.status in statuses]
+
+    # -- 4: recruitment ------------------------------------------------------------------------------
+    def _recruit(self, ctx, counts: dict) -> None:
+        """Lookers leave on their own or wait; recruiters contact the waiting; offers; permits; departures."""
+        sc, rng = self.params, self.random
+        rp, ep = sc.recruitment, sc.exploitation
+        n_dest = len(sc.destinations)
+        destinations = range(n_dest)
+        weights = [d.migrant_weight for d in sc.destinations.values()]
+        recruiters = list(self.agents_of(Recruiter))
+        for r in recruiters:
+            r.recruits = 0.0
+        applicants: list[tuple[PersonAgent, int, bool]] = []  # (person, destination, left on their own)
+        waiting = []
+        for person in self.lookers:
+            if person.leaves_on_own():
+                applicants.append((person, rng.choices(destinations, weights)[0], True))
+            else:
+                waiting.append(person)
+
+        # a waiting looker is reached with probability min(1, reach / residents) in the region,
+        # by a recruiter drawn in proportion to reach
+        n_regions = len(sc.regions)
+        in_region = [[r for r in recruiters if r.region == k] for k in range(n_regions)]
+        reach = [[r.reach for r in rs] for rs in in_region]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_contact = np.minimum(1.0, np.array([sum(rs) for rs in reach]) / sc.scale / self.residents_by_region)
+        paying = np.maximum(self.market.country_margin[0], 0.0)  # [destination, type]: where a victim pays
+        deceived, irregular = [], []
+        for person in waiting:
+            r = person.region
+            if not in_region[r] or rng.random() >= p_contact[r]:
+                continue
+            recruiter = rng.choices(in_region[r], reach[r])[0]
+            deceptive = recruiter.gang is not None
+            if not deceptive and recruiter.kind == LICENSED:  # an agency: a legal job where permits exist
+                if ctx.permits.sum() <= 0:
+                    continue
+                dest = rng.choices(destinations, ctx.permits)[0]
+            elif not deceptive:  # an honest acquaintance helps to go irregularly
+                dest = rng.choices(destinations, weights)[0]
+            else:  # a gang's front: a destination on its routes, in proportion to the margin there
+                share = rp.sexual_share_women if person.sex == FEMALE else rp.sexual_share_men
+                etype = SEXUAL if rng.random() < share else LABOUR
+                route_w = self.gang_routes[recruiter.gang.gid] * paying[:, etype]
+                if route_w.sum() <= 0:
+                    continue
+                dest = rng.choices(destinations, route_w)[0]
+            if not person.accepts(recruiter, dest, deceptive, ctx):
+                continue
+            recruiter.recruits += sc.scale
+            if deceptive:
+                deceived.append((person, dest, etype, recruiter))
+            elif recruiter.kind == LICENSED:
+                applicants.append((person, dest, False))
+            else:
+                irregular.append((person, dest))
+
+        # legal permits: each applicant to a destination gets one with probability permits / applicants
+        n_applicants = np.bincount([d for _, d, _ in applicants], minlength=n_dest)
+        for person, dest, on_own in applicants:
+            if rng.random() < min(1.0, ctx.permits[dest] / n_applicants[dest]):
+                self._depart(person, ABROAD_LEGAL, dest, counts, "emigrants_legal")
+            elif on_own and rng.random() < sc.migration.irregular_if_no_permit:
+                irregular.append((person, dest))
+        for person, dest in irregular:
+            self._depart(person, ABROAD_IRREGULAR, dest, counts, "emigrants_irregular")
+        for person, dest, etype, recruiter in deceived:
+            counts["retrafficked"] += person.former_victim
+            self._depart(person, TRANSIT, dest, counts, "trafficked")
+            person.gang, person.recruiter = recruiter.gang.gid, recruiter.rid
+            person.sexual_bound = etype == SEXUAL
+            person.debt = rng.uniform(ep.debt_min, ep.debt_max)
+        if deceived:
+            gangs, dests, etypes = (np.array(x, dtype=np.int64) for x in zip(*[(r.gang.gid, d, t) for _, d, t, r in deceived]))
+            tally_recruits(self, self.country, gangs, dests, etypes)
+
+    def _depart(self, person: PersonAgent, status: int, dest: int, counts: dict, flow: str) -> None:
+        person.leave(status, dest)
+        self.abroad.add(person)
+        counts[flow] += 1
+        counts["_emigrants_tertiary"] += person.edu == 2
+        counts["_emigrants_female"] += person.sex == FEMALE
+        counts["_emigrants_by_region"][person.region] += 1
+        self.profiles.add_person(person.sex, self.month - person.birth, person.edu, flow)
+
+    # -- 5-6: transit and exploitation -------------------------------------------------------------
+    def _transit(self, ctx, counts: dict) -> None:
+        scale = self.params.scale
+        for person in self._abroad_with(TRANSIT):
+            gang = person.gang
+            self.transit_by_gang[gang, 0] += scale
+            self.expected_interdicted_by_gang[gang, 0] += self.stop_gc[gang, 0] * scale
+            if person.travel(self.stop_gc[gang, 0]) == "stopped":
+                self.returned_victims[gang, person.region] += scale
+                counts["interdicted"] += 1
+                counts["victims_identified"] += 1
+                counts["returns"] += 1
+
+    def _exploitation(self, ctx, counts: dict) -> None:
+        """Revenue at the market's prices, then each victim's month and way out."""
+        sc = self.params
+        victims = self._abroad_with(SEXUAL_EXPLOITATION, FORCED_LABOUR)
+        if victims:
+            tally_victims(
+                self, self.country, np.array([v.gang for v in victims], dtype=np.int64),
+                np.array([v.dest for v in victims], dtype=np.int64),
+                np.array([SEXUAL if v.status == SEXUAL_EXPLOITATION else LABOUR for v in victims], dtype=np.int64),
+            )  # fmt: skip
+        for v in victims:
+            gang = v.gang
+            how = v.endure(self.raid_gd[gang, v.dest])
+            self.expected_rescued_by_gang[gang, v.dest] += v.raid_chance * sc.scale
+            if how is None:
+                continue
+            counts["deaths_abroad" if how == "died" else how] += 1
+            if how == "died":
+                self.abroad.discard(v)
+                v.remove()
+                continue
+            seen, home = v.freed(how == "rescued", ctx)
+            counts["victims_identified"] += seen
+            counts["returns"] += home
+            if home:
+                self.returned_victims[gang, v.region] += sc.scale
+
+    # -- 11: recording -------------------------------------------------------------------------------
+    def _census_view(self) -> Population:
+        """The living persons as a ``Population`` (arrays), so that the month is recorded as in the
+        vectorised engine."""
+        persons = list(self.persons)
+        pop = Population(len(persons))
+        pop.add(len(persons))
+        for name in ("status", "birth", "region", "edu", "dest"):
+            getattr(pop, name)[:] = [getattr(p, name) for p in persons]
+        pop.flags[:] = [SEXUAL_BOUND if p.sexual_bound else 0 for p in persons]
+        pop.abroad_ids = np.flatnonzero(pop.status > INACTIVE)
+        return pop

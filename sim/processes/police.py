@@ -1,0 +1,155 @@
+"""Police units in source regions, at the border and at destinations.
+
+A unit's quality is training x integrity x (1 + cooperation gain x cooperation); its effectiveness is
+quality times capacity relative to its base, and scales interdiction and raid rates. Interventions add
+training, capacity, integrity and cooperation while in force.
+
+Each month a unit:
+- arrests gang members in the raids and stops that free victims (destination units: raids; the border
+  unit: interdictions): a gang with ``M`` free members whose victims the month's raids or stops were
+  expected to free ``v`` of (real persons; ``Model.expected_rescued_by_gang``) loses
+  Binomial(M, min(1, arrests_per_rescue x v / M)) members, ``arrests_per_rescue`` per victim and never
+  more than it has. Arrests follow the expected victims freed rather than the person-agents drawn, so
+  that at a coarse scale members are not arrested in lumps of a person-agent's persons;
+- investigates gangs as organisations: it runs ``capacity`` investigations a month, shared among the
+  gangs in proportion to what makes them visible in its jurisdiction (victims held at a destination,
+  persons recruited in a source region); each uncovers its gang with probability ``gang_detection`` x
+  quality, less the protection the gang bought there, and then arrests ``arrest_share`` of its members;
+- source units also investigate the deceptive recruiters of their region, each with a hazard from
+  capacity, quality and the recruiter's exposure;
+- hands every arrest to the courts (``sim.processes.courts``).
+Bribes keep officials on gangs' payrolls (one per ``bribe_per_official`` a month); the unit's integrity
+moves each month towards its base times the share of its officials not on a payroll. Every random
+decision is a draw keyed by the unit, gang or recruiter id.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.core.rng import actor_binomial, actor_poisson, actor_uniforms
+
+
+class PoliceUnit(mesa.Agent):
+    def __init__(self, model, kind: str, where: int, params, country: int | None, police):
+        super().__init__(model)
+        self.kind = kind  # "source", "border" or "destination"
+        self.where = where  # the run's region or destination index (-1 for a border)
+        self.country = country  # index of its source country (None: a destination's unit)
+        self.police = police  # the police and law block it works under (its country's, or the run's)
+        self.uix = len(model.units)  # index among the units
+        model.units.append(self)
+        self.base = params
+        self.integrity = params.integrity  # eroded by bribes
+        self.bribes = 0.0  # bribes received this month
+        self.corrupted = 0.0  # officials on gangs' payroll
+
+    def training(self, ctx) -> float:
+        return min(1.0, self.base.training + ctx.training_add[self.kind])
+
+    def integrity_now(self, ctx) -> float:
+        return min(1.0, self.integrity + ctx.integrity_add)
+
+    def cooperation(self, ctx) -> float:
+        return min(1.0, self.base.cooperation + ctx.cooperation_add)
+
+    def capacity(self, ctx) -> float:
+        return self.base.capacity * ctx.capacity_mult[self.kind]
+
+    def quality(self, ctx) -> float:
+        """Training x integrity x (1 + cooperation gain x cooperation): how well each case is worked."""
+        gain = self.police.cooperation_gain
+        return self.training(ctx) * self.integrity_now(ctx) * (1 + gain * self.cooperation(ctx))
+
+    def effectiveness(self, ctx) -> float:
+        """Quality times capacity relative to the unit's base: scales interdiction and raid rates."""
+        return self.quality(ctx) * ctx.capacity_mult[self.kind]
+
+    def operation_rates(self, visibility: np.ndarray, ctx) -> np.ndarray:
+        """Expected investigations a month that uncover each gang, before protection (by visibility)."""
+        total = visibility.sum()
+        if total <= 0:
+            return np.zeros_like(visibility)
+        pp = self.police
+        return self.capacity(ctx) * visibility / total * min(1.0, pp.gang_detection * self.quality(ctx))
+
+    def take_bribe(self, amount: float) -> None:
+        self.bribes += amount
+
+    # -- the month ---------------------------------------------------------------------------------
+    def step(self, ctx) -> None:
+        model, pp = self.model, self.police
+        if self.kind == "source":
+            self.investigate_recruiters(ctx)
+        elif self.kind == "destination":
+            self.arrest_through_victims(model.expected_rescued_by_gang[:, self.where], ctx)
+        else:
+            self.arrest_through_victims(model.expected_interdicted_by_gang[:, self.country], ctx)
+        self.investigate_gangs(model.visibility(self), ctx)
+        # this month's bribes keep officials on a payroll; integrity moves towards what they leave
+        self.corrupted = min(self.base.officials, self.bribes / model.params.gangs.bribe_per_official)
+        target = self.base.integrity * (1 - self.corrupted / self.base.officials)
+        self.integrity += pp.integrity_recovery * (target - self.integrity)
+        self.bribes = 0.0
+
+    def _gangs(self, counts: np.ndarray) -> list:
+        """Active gangs with a positive entry in ``counts`` (indexed by gang id)."""
+        return [self.model.gang_list[g] for g in np.flatnonzero(counts > 0) if self.model.gang_list[g].active]
+
+    def arrest_through_victims(self, freed_by_gang: np.ndarray, ctx) -> None:
+        """Members arrested in raids or stops: ``arrests_per_rescue`` per victim expected freed, at most all."""
+        model, pp = self.model, self.police
+        gangs = [g for g in self._gangs(freed_by_gang) if int(g.members) > 0]
+        if not gangs:
+            return
+        ids = np.array([g.gid for g in gangs])
+        members = np.array([int(g.members) for g in gangs])
+        p = np.minimum(1.0, pp.arrests_per_rescue * freed_by_gang[ids] / members)
+        arrested = actor_binomial(model.keys, f"police.arrests_through_victims.{self.uix}", ctx.month, ids, members, p)
+        for gang, n in zip(gangs, arrested):
+            model.courts.file(self, gang, int(n), ctx)
+
+    def investigate_gangs(self, visibility: np.ndarray, ctx) -> None:
+        """Investigations shared by visibility; each uncovered gang loses ``arrest_share`` of its members."""
+        model, pp = self.model, self.police
+        gangs = self._gangs(visibility)
+        if not gangs:
+            return
+        ids = np.array([g.gid for g in gangs])
+        rates = self.operation_rates(visibility[ids], ctx)
+        protection = np.array([g.protection[self.uix] for g in gangs])
+        ops = actor_poisson(model.keys, f"police.operations.{self.uix}", ctx.month, ids, rates * (1 - protection))
+        for gang, n_ops in zip(gangs, ops):
+            if n_ops <= 0 or gang.members <= 0:
+                continue
+            p = 1 - (1 - pp.arrest_share) ** int(n_ops)
+            arrested = int(actor_binomial(model.keys, f"police.gang_arrests.{self.uix}", ctx.month, gang.gid, int(gang.members), p)[0])
+            model.courts.file(self, gang, arrested, ctx)
+
+    def recruiter_hazards(self, suspects: list, ctx) -> np.ndarray:
+        """Monthly probability that each deceptive recruiter of the region is caught (before protection).
+
+        Each investigation targets one suspect and finds enough at rate detection_rate x quality x
+        exposure (exposure: persons the recruiter delivered x ``exposure_per_recruit``, with no cap, so
+        that the hazard is linear in the persons recruited and the same whether they come one by one
+        or in a person-agent's lump); the unit runs ``capacity`` investigations, at most one per suspect.
+        """
+        pp = self.police
+        exposure = np.array([r.exposure for r in suspects])
+        capacity = self.capacity(ctx)
+        hazard = capacity * pp.detection_rate * self.quality(ctx) * exposure / max(len(suspects), capacity)
+        return 1 - np.exp(-hazard)
+
+    def investigate_recruiters(self, ctx) -> None:
+        model = self.model
+        suspects = [r for r in model.recruiters_in_region(self.where) if r.deceptive]
+        if not suspects:
+            return
+        protection = np.array([r.gang.protection[self.uix] for r in suspects])
+        p = self.recruiter_hazards(suspects, ctx) * (1 - protection)
+        caught = actor_uniforms(model.keys, "police.recruiter_caught", ctx.month, [r.rid for r in suspects]) < p
+        for r, c in zip(suspects, caught):
+            if c:
+                r.leave()
+                model.courts.file(self, None, 1, ctx)

@@ -1,0 +1,108 @@
+"""Published patterns against the baseline: ``python -m sim.studies.patterns [--seeds N] [--write]``.
+
+Each target is a figure from a publication (see sim.scenario.sources) and the model's value over a few seeds
+of the baseline at its default size. The table goes into docs/ODD.md (section "Patterns").
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.engine.runner import profiles, run
+from sim.scenario import ROOT
+
+
+def _year(df: pd.DataFrame, year: int) -> pd.DataFrame:
+    return df[df["date"].str.startswith(str(year))]
+
+
+def _share(rows: pd.DataFrame, where: pd.Series) -> float:
+    total = rows["persons"].sum()
+    return float(rows.loc[where, "persons"].sum() / total) if total else float("nan")
+
+
+def measures(df: pd.DataFrame) -> dict[str, float]:
+    """The model's side of each pattern, from one run of the baseline."""
+    y0, body = _year(df, 2000), df[df["month"] > 0]
+    pop0 = df["population_home"].iloc[0]
+    per100k = lambda x: x / pop0 * 1e5  # noqa: E731
+    entered = body["trafficked"].sum()
+    victims = (body["victims_sexual"] + body["victims_labour"]).mean()
+    left = body[["emigrants_legal", "emigrants_irregular", "trafficked"]].sum(axis=1)
+    last = df.iloc[-1]
+    abroad = last[["abroad_legal", "abroad_irregular", "in_transit", "victims_sexual", "victims_labour"]].sum()
+    who = profiles(df)
+    trafficked = who[who["channel"] == "trafficked"]
+    return {
+        "crude death rate 2000 (per 1,000)": y0["deaths_home"].sum() / pop0 * 1e3,
+        "crude birth rate 2000 (per 1,000)": y0["births"].sum() / pop0 * 1e3,
+        "unemployment rate 2000 / 2008": f"{_year(df, 2000)['unemployment_rate'].mean():.3f} / {_year(df, 2008)['unemployment_rate'].mean():.3f}",
+        "victims trafficked per year per 100k residents": per100k(entered / (len(body) / 12)),
+        "victims in exploitation per 100k residents (mean)": per100k(victims),
+        "mean months in exploitation (stock / inflow)": victims / max(entered / len(body), 1e-9),
+        "share of victims in sexual exploitation": body["victims_sexual"].mean() / victims,
+        "victims identified per year per 4 million": body["victims_identified"].sum() / (len(body) / 12) / pop0 * 4e6,
+        "convictions per year": body["convictions"].sum() / (len(body) / 12),
+        "share abroad in 2019 (of residents at start)": abroad / pop0,
+        "tertiary share of emigrants": (body["emigrants_tertiary_share"] * left).sum() / left.sum(),
+        "women's share of emigrants": who.loc[who["sex"] == "female", "persons"].sum() / who["persons"].sum(),
+        "women's share of persons trafficked": _share(trafficked, trafficked["sex"] == "female"),
+        "share of persons trafficked aged 15-24": _share(trafficked, trafficked["age_band"] == "15-24"),
+        "gang revenue per victim-year (USD)": body["gang_revenue_usd"].sum() / max(victims * len(body) / 12, 1e-9),
+    }
+
+
+# pattern: (published figure, source, the figure as a number to compare with, or None)
+TARGETS = {
+    "crude death rate 2000 (per 1,000)": ("16.4 (Ukraine 1999)", "CIA", 16.4),
+    "crude birth rate 2000 (per 1,000)": ("9.5 (Ukraine 1999)", "CIA", 9.5),
+    "unemployment rate 2000 / 2008": ("0.124 / 0.069 (Ukraine)", "UKRSTAT", None),
+    "victims trafficked per year per 100k residents": ("about 45 (Balkan origins), 7 (former Soviet Union)", "UNODC2010", 7),
+    "victims in exploitation per 100k residents (mean)": (
+        "about 9 (19% of 140,000 victims in Europe, from a former Soviet Union of about 290 million)", "UNODC2010", 9,
+    ),
+    "mean months in exploitation (stock / inflow)": ("about 24 (140,000 stock / 70,000 a year)", "UNODC2010", 24),
+    "share of victims in sexual exploitation": ("0.82-0.84", "IOMMD2006", 0.83),
+    "victims identified per year per 4 million": ("265-295 assisted (Moldova, 3.6 million)", "IOMMD2006", 310),
+    "convictions per year": ("103 (Moldova 2007)", "TIP", 103),
+    "share abroad in 2019 (of residents at start)": ("about 0.12 (Ukraine 5.9 of 49 million)", "UNDESA", 0.12),
+    "tertiary share of emigrants": ("almost 0.40 (Moldova, Romania)", "WB2019", 0.40),
+    "women's share of emigrants": ("about 0.33 (Ukraine's labour migrants, 2012)", "ILO2013", 0.33),
+    "women's share of persons trafficked": ("about 0.70 (Moldova's identified victims, to 2014)", "LASTRADA", 0.70),
+    "share of persons trafficked aged 15-24": ("0.15 aged 15-18 alone (Moldova 2001-2004)", "LASTRADA", None),
+    "gang revenue per victim-year (USD)": ("21,800 profit, sexual exploitation", "ILO2014", 21_800),
+}
+
+
+def table(seeds: int = 3, scenario: Path = ROOT / "scenarios" / "baseline.toml") -> str:
+    runs = [measures(run(scenario, seed=s)) for s in range(1, seeds + 1)]
+    lines = ["| pattern | published | source | model (mean over seeds) | within a factor of 2 |", "|---|---|---|---|---|"]
+    for key, (published, source, target) in TARGETS.items():
+        vals = [r[key] for r in runs]
+        shown = vals[0] if isinstance(vals[0], str) else f"{np.mean(vals):,.3g}"
+        within = "" if target is None else "yes" if 0.5 <= np.mean(vals) / target <= 2 else "no"
+        lines.append(f"| {key} | {published} | {source} | {shown} | {within} |")
+    return "\n".join(lines)
+
+
+def write(text: str, path: Path = ROOT / "docs" / "ODD.md") -> None:
+    """Replace the calibration table in docs/ODD.md."""
+    begin, end = "<!-- calibration:start -->", "<!-- calibration:end -->"
+    doc = path.read_text()
+    head, rest = doc.split(begin, 1)
+    path.write_text(f"{head}{begin}\n{text}\n{end}{rest.split(end, 1)[1]}")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--write", action="store_true", help="also write the table into docs/ODD.md")
+    args = ap.parse_args()
+    result = table(args.seeds)
+    print(result)
+    if args.write:
+        write(result)
