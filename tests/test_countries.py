@@ -210,9 +210,9 @@ def test_bad_countries_are_one_line_each_with_exit_2(tmp_path, capsys, text, exp
 def test_the_confinement_check_fails_for_an_intervention_that_ignores_its_countries(monkeypatch):
     """The broken variant: interventions that act in every country whatever their ``countries`` say.
     Then the other countries' levers change too, which ``test_training_confined_...`` would catch."""
-    import sim.scenario
+    import sim.scenario.schema
 
-    monkeypatch.setattr(sim.scenario, "acts_in", lambda iv, country: True)
+    monkeypatch.setattr(sim.scenario.schema, "acts_in", lambda iv, country: True)
     base, alt = _months("region.toml", 72), _months("region_moldova_police.toml", 72)
     assert not all(_same(b["ukraine"][0], a["ukraine"][0]) for b, a in zip(base, alt))
 

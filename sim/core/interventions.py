@@ -2,8 +2,9 @@
 
 Each scenario entry under ``[interventions.NAME]`` becomes one ``Intervention`` with a first and last
 month. When it is in force it changes the month's context (``sim.core.economy.MonthContext``); the rules
-themselves never test for interventions. To add a kind: declare its parameters in ``sim.scenario``
-and write its ``apply`` here.
+themselves never test for interventions. What a kind changes is its class's ``apply``, in
+``sim.scenario.interventions`` (one class per kind); this module gives it the masks of the regions and
+destinations it covers.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import numpy as np
 
 
 class Intervention:
+    """One intervention of a run: its scenario entry, its months in force and the masks of what it covers."""
+
     def __init__(self, name: str, spec, sc):
         self.name = name
         self.spec = spec
@@ -27,37 +30,10 @@ class Intervention:
         return month >= self.start and (self.end is None or month <= self.end)
 
     def apply(self, ctx, *, patronage_mult, civilian_mult, shock) -> None:
-        s, spec = self.strength, self.spec
-        match self.kind:
-            case "peacekeeper_ban":
-                patronage_mult[self.destinations] *= 1.0 - s
-            case "demand_reduction":
-                civilian_mult[self.destinations] *= 1.0 - s
-            case "legal_migration":
-                ctx.permits[self.destinations] *= 1.0 + s
-            case "police_training":
-                for kind in spec.units:
-                    ctx.training_add[kind] += s
-                    ctx.capacity_mult[kind] *= 1.0 + spec.capacity_increase
-            case "law_reform":
-                ctx.conviction_add += s
-                ctx.prosecution_add += spec.prosecution_increase
-                ctx.sentence_add += spec.sentence_increase
-            case "anti_corruption":
-                ctx.integrity_add += s
-            case "police_cooperation":
-                ctx.cooperation_add += s
-            case "awareness_campaign":
-                ctx.awareness_boost[self.regions] += s
-            case "victim_protection":
-                ctx.protection = min(1.0, ctx.protection + s)
-                ctx.identification_add += spec.identification_increase
-                ctx.return_support += spec.return_support
-            case "economic_shock":
-                shock[self.regions] += s
-                ctx.home_wage[self.regions] *= 1.0 + spec.wage_change
-            case _:  # pragma: no cover - the scenario schema admits only the kinds above
-                raise ValueError(f"unknown intervention kind {self.kind!r}")
+        """Change the month's context as the intervention's kind says (``sim.scenario.interventions``)."""
+        self.spec.apply(
+            ctx, self.regions, self.destinations, patronage_mult=patronage_mult, civilian_mult=civilian_mult, shock=shock
+        )
 
 
 def _mask(names, known: list[str]) -> np.ndarray:
