@@ -98,7 +98,8 @@ def test_the_costs_table_the_cost_rates_and_the_registry_agree():
     for t in costed:
         field = CostParams.model_fields[t.cost.rate]
         assert field.default == t.cost.default and field.description == t.cost.description
-        assert field.json_schema_extra == {"unit": t.cost.unit, "source": t.cost.source, "range": [t.cost.lo, t.cost.hi]}
+        declared = {"unit": t.cost.unit, "source": t.cost.source, "range": [t.cost.lo, t.cost.hi]}
+        assert field.json_schema_extra == declared
     assert isinstance(Scenario.model_fields["costs"].default, CostParams)
 
 

@@ -31,9 +31,8 @@ class Intervention:
 
     def apply(self, ctx, *, patronage_mult, civilian_mult, shock) -> None:
         """Change the month's context as the intervention's kind says (``sim.scenario.interventions``)."""
-        self.spec.apply(
-            ctx, self.regions, self.destinations, patronage_mult=patronage_mult, civilian_mult=civilian_mult, shock=shock
-        )
+        mults = {"patronage_mult": patronage_mult, "civilian_mult": civilian_mult}
+        self.spec.apply(ctx, self.regions, self.destinations, **mults, shock=shock)
 
 
 def _mask(names, known: list[str]) -> np.ndarray:

@@ -72,14 +72,23 @@ class EconomyParams(Block):
     )
     work_age: int = P(15, "years", 10, 20, "age from which a person may be in the labour force", "ILOLFS")
     youth_age: int = P(25, "years", 16, 35, "age below which a worker counts as young (15-24)", "ILOLFS")
-    pension_age_male: int = P(60, "years", 40, 80, "age at which men leave the labour force (pension age)", "UKRPENSION")
+    pension_age_male: int = P(
+        60, "years", 40, 80, "age at which men leave the labour force (pension age)", "UKRPENSION"
+    )
     pension_age_female: int = P(
         55, "years", 40, 80, "age at which women leave the labour force (pension age)", "UKRPENSION"
     )
     youth_unemployment_ratio: float = P(
-        2.2, "ratio", 1, 5, "unemployment rate of the young (below youth_age) relative to that of older workers", "ILOYU"
+        2.2,
+        "ratio",
+        1,
+        5,
+        "unemployment rate of the young (below youth_age) relative to that of older workers",
+        "ILOYU",
     )
-    job_finding_rate: float = P(0.07, "1/month", 0.005, 0.9, "monthly probability that an unemployed person finds a job")
+    job_finding_rate: float = P(
+        0.07, "1/month", 0.005, 0.9, "monthly probability that an unemployed person finds a job"
+    )
     tertiary_job_finding: float = P(1.5, "ratio", 0.2, 5, "job finding of the tertiary educated relative to others")
     home_wage: PathOf(1, 100_000) = T(
         [[2000, 45], [2004, 90], [2008, 340], [2009, 245], [2013, 410], [2015, 190], [2020, 330]],
@@ -151,21 +160,40 @@ class MigrationParams(Block):
         json_schema_extra={"unit": "switch", "source": "assumption", "range": ["false", "true"]},
     )
     min_age: int = P(
-        20, "years", 15, 60, "youngest age at which a person considers work abroad (87% of migrants are 20-49)", "ETF2009"
+        20,
+        "years",
+        15,
+        60,
+        "youngest age at which a person considers work abroad (87% of migrants are 20-49)",
+        "ETF2009",
     )
     max_age: int = P(59, "years", 20, 80, "oldest age at which a person considers work abroad")
     intercept: float = P(-5.45, "logit", -20, 5, "log-odds of looking for work abroad in a month, reference person")
     wage_gain: float = P(
-        0.6, "logit per log wage ratio", 0, 5, "effect of the log wage ratio abroad/home on looking abroad", "CLEMENS2020"
+        0.6,
+        "logit per log wage ratio",
+        0,
+        5,
+        "effect of the log wage ratio abroad/home on looking abroad",
+        "CLEMENS2020",
     )
     unemployed: float = P(1.0, "logit", -5, 5, "effect of being unemployed")
     unemployment_years: float = P(0.3, "logit per year", -2, 3, "effect of each year of unemployment (desperation)")
-    desperation_cap_years: float = P(5.0, "years", 0, 50, "years of unemployment beyond which desperation grows no more")
+    desperation_cap_years: float = P(
+        5.0, "years", 0, 50, "years of unemployment beyond which desperation grows no more"
+    )
     age_decade: float = P(
-        -0.4, "logit per decade", -3, 3, "effect of each decade of age above reference_age (87% of migrants 20-49)", "ETF2009"
+        -0.4,
+        "logit per decade",
+        -3,
+        3,
+        "effect of each decade of age above reference_age (87% of migrants 20-49)",
+        "ETF2009",
     )
     reference_age: float = P(30.0, "years", 15, 60, "age of the reference person of the logit")
-    female: float = P(-1.25, "logit", -3, 3, "effect of being a woman (a third of labour migrants are women)", "ILO2013")
+    female: float = P(
+        -1.25, "logit", -3, 3, "effect of being a woman (a third of labour migrants are women)", "ILO2013"
+    )
     secondary: float = P(0.4, "logit", -3, 3, "effect of secondary education (against primary)")
     tertiary: float = P(
         2.2, "logit", -3, 3, "effect of tertiary education against primary (about 40% of emigrants tertiary)", "WB2019"

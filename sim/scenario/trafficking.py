@@ -17,7 +17,8 @@ class DestinationParams(Block):
     migrant_weight: float = P(1.0, "weight", 0, 1000, "relative weight of the destination for independent migrants")
     sexual_demand_per_100k: PathOf(0, 10_000) = T(
         [[2000, 0.0]], "victims per 100k", 0, 10_000,
-        "civilian demand for sexual exploitation: victims it buys at the reference price (per 100k residents of the source)",
+        "civilian demand for sexual exploitation: victims it buys at the reference price "
+        "(per 100k residents of the source)",
     )
     labour_demand_per_100k: PathOf(0, 10_000) = T(
         [[2000, 0.0]], "victims per 100k", 0, 10_000,
@@ -29,7 +30,8 @@ class DestinationParams(Block):
         "victims per 1,000 troops per 100k",
         0,
         10_000,
-        "victims bought at the reference price by the demand of 1,000 deployed troops (per 100k residents of the source)",
+        "victims bought at the reference price by the demand of 1,000 deployed troops "
+        "(per 100k residents of the source)",
         "BELL2018",
     )
     price_sexual: float = P(
@@ -67,7 +69,8 @@ class MarketParams(Block):
     )
     elasticity_labour: float = P(
         2.0, "ratio", 0.2, 5,
-        "price elasticity of the demand for victims of forced labour (absolute value; informal migrant labour is a near substitute)",
+        "price elasticity of the demand for victims of forced labour (absolute value; informal migrant labour is a "
+        "near substitute)",
     )
     price_adjustment: float = P(
         0.5, "1/month", 0.01, 1, "share of the gap between last month's price and the clearing price closed in a month"
@@ -77,10 +80,16 @@ class MarketParams(Block):
     upkeep_sexual: float = P(
         700.0, "USD/victim-month", 0, 100_000, "a gang's cost of holding a victim in sexual exploitation a month"
     )
-    upkeep_labour: float = P(300.0, "USD/victim-month", 0, 100_000, "a gang's cost of holding a victim in forced labour a month")
+    upkeep_labour: float = P(
+        300.0, "USD/victim-month", 0, 100_000, "a gang's cost of holding a victim in forced labour a month"
+    )
     discount_rate: float = P(0.08, "1/month", 0.001, 0.5, "monthly rate at which gangs discount future revenue")
     prison_cost: float = P(
-        20_000.0, "USD/member-year", 0, 1e8, "what a gang counts as the loss of one member-year in prison (expected penalty)"
+        20_000.0,
+        "USD/member-year",
+        0,
+        1e8,
+        "what a gang counts as the loss of one member-year in prison (expected penalty)",
     )
 
 
@@ -101,10 +110,14 @@ class RecruitmentParams(Block):
     intercept: float = P(-2.5, "logit", -10, 10, "log-odds of accepting an offer, reference person")
     wage_gain: float = P(0.8, "logit per log wage ratio", 0, 5, "effect of the promised log wage ratio on accepting")
     desperation: float = P(0.8, "logit per year", 0, 5, "effect of each year of unemployment on accepting")
-    perceived_risk: float = P(8.0, "logit per unit", 0, 20, "effect of perceived risk (awareness) against a deceptive offer")
+    perceived_risk: float = P(
+        8.0, "logit per unit", 0, 20, "effect of perceived risk (awareness) against a deceptive offer"
+    )
     risk_tolerance: float = P(3.0, "logit per unit", 0, 20, "effect of risk tolerance for a deceptive offer", "IOMUA")
     promise_premium: float = P(1.8, "ratio", 1, 10, "wage promised by a deceptive offer relative to the real wage")
-    informal_trust: float = P(0.5, "share", 0, 1, "share of perceived risk that trust in an acquaintance removes", "IOMMD")
+    informal_trust: float = P(
+        0.5, "share", 0, 1, "share of perceived risk that trust in an acquaintance removes", "IOMMD"
+    )
     retrafficking: float = P(1.0, "logit", 0, 5, "extra log-odds of accepting a deceptive offer for former victims")
     sexual_share_women: float = P(
         0.85, "share", 0, 1, "share of deceived women destined for sexual exploitation", "IOMMD2006"
@@ -129,8 +142,12 @@ class TransitParams(Block):
 
 
 class ExploitationParams(Block):
-    debt_min: float = P(690.0, "USD", 0, 100_000, "smallest debt imposed on arrival (DM 1,500 at 2001 rates)", "HRW2002")
-    debt_max: float = P(2300.0, "USD", 0, 100_000, "largest debt imposed on arrival (DM 5,000 at 2001 rates)", "HRW2002")
+    debt_min: float = P(
+        690.0, "USD", 0, 100_000, "smallest debt imposed on arrival (DM 1,500 at 2001 rates)", "HRW2002"
+    )
+    debt_max: float = P(
+        2300.0, "USD", 0, 100_000, "largest debt imposed on arrival (DM 5,000 at 2001 rates)", "HRW2002"
+    )
     debt_repayment: float = P(100.0, "USD/month", 0, 100_000, "debt a victim works off per month")
     escape_rate: float = P(0.01, "1/month", 0, 1, "monthly probability of escape")
     release_rate: float = P(0.01, "1/month", 0, 1, "monthly probability of release while demand holds")
@@ -146,7 +163,12 @@ class ExploitationParams(Block):
     initial_min_age: float = P(18, "years", 12, 60, "youngest age of the victims in exploitation at the start")
     initial_max_age: float = P(40, "years", 13, 80, "oldest age of the victims in exploitation at the start")
     initial_months_max: float = P(
-        24, "months", 0, 240, "victims at the start have been exploited for up to this many months (uniform)", "UNODC2010"
+        24,
+        "months",
+        0,
+        240,
+        "victims at the start have been exploited for up to this many months (uniform)",
+        "UNODC2010",
     )
 
 
@@ -155,8 +177,12 @@ class GangParams(Block):
     members: int = P(25, "persons", 1, 10_000, "members of a gang at its start")
     capital: float = P(60_000.0, "USD", 0, 1e9, "capital of a gang at its start")
     member_cost: float = P(800.0, "USD/month", 0, 1e6, "monthly upkeep per member")
-    recruiter_wage: float = P(1500.0, "USD/month", 0, 1e6, "what a gang pays each of its recruiters a month, besides fees")
-    bribe_per_official: float = P(1000.0, "USD/month", 1, 1e7, "monthly bribe that keeps one official on a gang's payroll")
+    recruiter_wage: float = P(
+        1500.0, "USD/month", 0, 1e6, "what a gang pays each of its recruiters a month, besides fees"
+    )
+    bribe_per_official: float = P(
+        1000.0, "USD/month", 1, 1e7, "monthly bribe that keeps one official on a gang's payroll"
+    )
     bribe_share: float = P(
         0.45, "share", 0.01, 10,
         "bribe, as a share of the expected loss it protects, that buys 63% (1 - 1/e) of the protection a unit "
@@ -172,7 +198,9 @@ class GangParams(Block):
         0.1, "1/month", 0, 1,
         "most recruiters hired a month per recruiter (at least one), when one more would bring twice his wage",
     )
-    fire_rate: float = P(0.1, "1/month", 0, 1, "most recruiters let go a month per recruiter, when one more would bring nothing")
+    fire_rate: float = P(
+        0.1, "1/month", 0, 1, "most recruiters let go a month per recruiter, when one more would bring nothing"
+    )
     yield_memory: float = P(
         0.1, "share", 0.01, 1,
         "weight of this month in the gangs' running estimates (recruits per recruiter, victims held and in transit)",
@@ -186,7 +214,9 @@ class GangParams(Block):
         0.1, "gangs/month per million", 0, 100, "new gangs a month per million residents while entry is expected to pay"
     )
     initial_recruiters: int = P(2, "recruiters", 1, 100, "recruiters a gang hires when it forms")
-    initial_yield: float = P(0.5, "persons/month", 0, 100, "recruits a month per gang recruiter that gangs expect at the start")
+    initial_yield: float = P(
+        0.5, "persons/month", 0, 100, "recruits a month per gang recruiter that gangs expect at the start"
+    )
     routes_per_gang: int = P(2, "destinations", 1, 20, "destinations a gang serves")
     route_review_rate: float = P(
         0.1, "1/month", 0, 1, "monthly probability a gang replaces its least profitable route by a more profitable one"
