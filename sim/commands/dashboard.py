@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from sim.commands.options import bounded
+
 
 def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
     """Serve ``sim.dashboard.app`` at http://HOST:PORT/ until interrupted."""
@@ -54,8 +56,7 @@ def cmd_dashboard(args) -> int:
 
 
 def register(sub) -> None:
-    from sim.commands.cli import bounded
-
+    """The ``sim dashboard`` sub-command."""
     p = sub.add_parser("dashboard", help="serve the dashboard: run, step and compare scenarios in the browser")
     p.add_argument("--port", type=bounded(int, 1, 65535), default=8765, help="port to listen on (default: 8765)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
