@@ -22,7 +22,8 @@ def _fmt(x: float) -> str:
 
 
 def _executor_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=positive, help="local worker processes (default: one per core; 1: in this process)")
+    p.add_argument("--workers", type=positive,
+                   help="local worker processes (default: one per core; 1: in this process)")  # fmt: skip
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG charts")
 
@@ -38,13 +39,16 @@ def _sweep_options(p: argparse.ArgumentParser) -> None:
 def register_compare(sub) -> None:
     """The ``sim compare`` sub-command."""
     p = sub.add_parser("compare", help="effects of scenarios against a base, paired replications with 95%% intervals")
-    p.add_argument("base", type=Path, help="base scenario file (TOML) or a shipped scenario's name (see `sim scenarios`)")
+    p.add_argument("base", type=Path,
+                   help="base scenario file (TOML) or a shipped scenario's name (see `sim scenarios`)")  # fmt: skip
     p.add_argument("alternatives", type=Path, nargs="+", help="scenario files or names to compare with the base")
     p.add_argument("--reps", type=positive, default=10, help="replications per scenario (default: 10)")
-    p.add_argument("--seed", type=seed, default=1, help="seed of replication 0; replication i uses seed + i (default: 1)")
+    p.add_argument("--seed", type=seed, default=1,
+                   help="seed of replication 0; replication i uses seed + i (default: 1)")  # fmt: skip
     p.add_argument("--months", type=positive, help="months to simulate (default: the scenarios')")
     p.add_argument("--scale", type=scale, help="real persons per person-agent (default: the scenarios')")
-    p.add_argument("--out", type=Path, default=Path("results/compare"), help="results folder (default: results/compare)")
+    p.add_argument("--out", type=Path, default=Path("results/compare"),
+                   help="results folder (default: results/compare)")  # fmt: skip
     p.add_argument("--posterior", type=Path, metavar="FILE",
                    help="posterior.csv (sim calibrate): replication i draws one parameter set for every scenario")
     _executor_options(p)
@@ -57,7 +61,8 @@ def register_sweeps(sub) -> None:
     _sweep_options(p)
     p.set_defaults(func=cmd_sweep)
 
-    p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices of an experiment (runs or resumes its sweep)")
+    p = sub.add_parser("sensitivity",
+                       help="Sobol or Morris sensitivity indices of an experiment (runs or resumes its sweep)")
     _sweep_options(p)
     p.set_defaults(func=cmd_sensitivity)
 
@@ -127,7 +132,9 @@ def cmd_sweep(args) -> int:
     if exp.design == "grid":
         shown = list(exp.metrics[:SHOWN_METRICS])
         means = _in_percent(grid_means(exp, runs, shown))
-        which = "" if len(shown) == len(exp.metrics) else f" ({len(shown)} of {len(exp.metrics)} metrics; runs.csv has all)"
+        which = ""
+        if len(shown) != len(exp.metrics):
+            which = f" ({len(shown)} of {len(exp.metrics)} metrics; runs.csv has all)"
         print(f"mean over replications per design point{which}:\n{means.to_string(float_format=_fmt)}")
     return _report(runs.attrs["sweep"])
 
@@ -158,7 +165,8 @@ def cmd_sensitivity(args) -> int:
     indices = sensitivity(exp, out, workers=args.workers, scheduler=args.scheduler, plots=not args.no_plots)
     by = "ST" if exp.design == "sobol" else "mu_star"
     for m, g in indices.groupby("metric", sort=False):
-        print(f"\n{m}:\n{g.drop(columns='metric').sort_values(by, ascending=False).to_string(index=False, float_format=_fmt)}")
+        ranked = g.drop(columns="metric").sort_values(by, ascending=False)
+        print(f"\n{m}:\n{ranked.to_string(index=False, float_format=_fmt)}")
     print()
     status = _report(indices.attrs["sweep"])
     print(f"indices in {indices.attrs['sweep']['out']}/indices.csv")

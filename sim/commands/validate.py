@@ -30,5 +30,6 @@ def register(subparsers) -> None:
     p.add_argument("--runs", type=Path, default=Path("results/validation"),
                    help="folder of the 2000-2010 calibrations (resumable; default: results/validation)")  # fmt: skip
     p.add_argument("--workers", type=bounded(int, 1, MAX_WORKERS), help="local worker processes (default: 1)")
-    p.add_argument("--budget", type=bounded(int, MIN_BUDGET), help="runs at most per calibration (default: each file's)")
+    p.add_argument("--budget", type=bounded(int, MIN_BUDGET),
+                   help="runs at most per calibration (default: each file's)")  # fmt: skip
     p.set_defaults(func=cmd_validate)

@@ -32,6 +32,10 @@ calibration is reproducible, with several pyabc keeps particles in the order the
 ``calibrate`` runs pyabc's ABC-SMC on it (its SQLite history in the output folder makes a
 killed calibration resume where its last finished generation ended) and writes ``posterior.csv``,
 ``fit.csv``, ``manifest.json`` and the plots ``posterior.png`` and ``fit.png``.
+
+Modules: ``schema`` (the file and its checks), ``targets`` (a run's summaries and distance), ``smc`` (the
+pyabc driver and the files it writes), ``plots``; the ``sim calibrate`` command is ``sim.commands.calibrate``.
+The published figures are those of the calibration files, which ``sim.studies.validation`` reads too.
 """
 
 from sim.studies.calibration.schema import Calibration, CalibrationFile, Prior, Target, load_calibration
