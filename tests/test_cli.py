@@ -9,7 +9,8 @@ import pytest
 from conftest import ALL_SCENARIOS, SCENARIOS
 
 import sim
-from sim.commands.cli import build_parser, compile_notice, main
+from sim.commands.cli import build_parser, main
+from sim.commands.options import compile_notice
 
 
 def test_sim_scenarios_lists_every_shipped_scenario_with_its_description(capsys):

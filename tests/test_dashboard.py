@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.commands.dashboard import app
-from sim.scenario import Scenario, load_scenario
+from sim.dashboard import charts, components, levers, page, state
+from sim.scenario import SCENARIOS_DIR, Scenario, load_scenario
 from sim.studies.experiments import compare
 
 solara = pytest.importorskip("solara")
@@ -22,73 +22,73 @@ TINY = {"scale": 4000, "months": 12}
 def test_every_lever_takes_label_unit_range_description_and_source_from_the_schema():
     from sim.scenario import PeacekeeperBan
 
-    ban = app.lever("interventions.peacekeeper_ban.strength")
+    ban = levers.lever("interventions.peacekeeper_ban.strength")
     field = PeacekeeperBan.model_fields["strength"]
     assert (ban.unit, ban.lo, ban.hi, ban.source) == ("share", 0, 1, "NATO2004")
     assert ban.description == field.description and ban.label == "Peacekeeper ban"
-    months = app.lever("months")
+    months = levers.lever("months")
     assert (months.lo, months.hi, months.integer) == (1, 1200, True)
     assert months.description == Scenario.model_fields["months"].description
-    assert {lv.key for lv in app.levers()} == set(app.LEVERS)  # every lever the page lists exists in the schema
+    assert {lv.key for lv in levers.levers()} == set(levers.LEVERS)  # every lever the page lists exists in the schema
 
 
 def test_shipped_scenarios_are_listed_baseline_first():
-    files = app.scenario_files()
-    shipped = {p.stem for p in app.SCENARIOS.glob("*.toml")}
+    files = state.page_scenarios()
+    shipped = {p.stem for p in SCENARIOS_DIR.glob("*.toml")}
     assert list(files)[0] == "baseline" and shipped <= set(files)
 
 
 def test_a_lever_edits_the_scenarios_own_intervention():
-    sc = load_scenario(app.scenario_files()["peacekeeper_ban"])
-    assert app.lever_value(sc, app.lever("interventions.peacekeeper_ban.strength")) == 0.8
-    assert app.overrides(sc, {"interventions.peacekeeper_ban.strength": 0.8, "months": sc.months}) == {}
-    out = app.edited(sc, {"interventions.peacekeeper_ban.strength": 0.5, "months": 24})
+    sc = load_scenario(state.page_scenarios()["peacekeeper_ban"])
+    assert levers.lever_value(sc, levers.lever("interventions.peacekeeper_ban.strength")) == 0.8
+    assert levers.overrides(sc, {"interventions.peacekeeper_ban.strength": 0.8, "months": sc.months}) == {}
+    out = levers.edited(sc, {"interventions.peacekeeper_ban.strength": 0.5, "months": 24})
     assert out.interventions["ban"].strength == 0.5 and out.interventions["ban"].start_month == "2004-06"
     assert out.months == 24 and len(out.interventions) == 1 and out.name == "peacekeeper_ban, changed"
 
 
 def test_a_lever_the_scenario_lacks_adds_its_intervention_from_the_first_month():
-    sc = load_scenario(app.scenario_files()["baseline"])
-    assert app.lever_value(sc, app.lever("interventions.police_training.strength")) == 0.0
-    assert app.edited(sc, {"interventions.police_training.strength": 0.0}) is sc  # off stays off
-    out = app.edited(sc, {"interventions.police_training.strength": 0.4})
+    sc = load_scenario(state.page_scenarios()["baseline"])
+    assert levers.lever_value(sc, levers.lever("interventions.police_training.strength")) == 0.0
+    assert levers.edited(sc, {"interventions.police_training.strength": 0.0}) is sc  # off stays off
+    out = levers.edited(sc, {"interventions.police_training.strength": 0.4})
     (iv,) = out.interventions.values()
     assert (iv.kind, iv.start_month, iv.strength) == ("police_training", 1, 0.4)
 
 
 def test_charts_show_outputs_declared_later_by_their_prefix():
-    df = sim.run(app.scenario_files()["baseline"], **TINY)
-    prices = next(c for c in app.CHARTS if c.title.startswith("Prices"))
-    found = app.columns(df, prices.right)
+    df = sim.run(state.page_scenarios()["baseline"], **TINY)
+    prices = next(c for c in charts.CHARTS if c.title.startswith("Prices"))
+    found = charts.columns(df, prices.right)
     assert found and found == [c for c in df.columns if c.startswith("price_")]  # one per destination and type
-    fig = app.chart_figure(df, prices)
+    fig = charts.chart_figure(df, prices)
     labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "price_sexual_eu" in labels and "gangs' revenue from exploitation and contraband" in labels
 
 
 def test_the_comparison_is_sim_compares_own():
-    sc = app.edited(load_scenario(app.scenario_files()["peacekeeper_ban"]), {**TINY, "months": 60})
-    c = app.compare_with_baseline(sc, reps=2, workers=1)
-    base = load_scenario(app.scenario_files()["baseline"])
+    sc = levers.edited(load_scenario(state.page_scenarios()["peacekeeper_ban"]), {**TINY, "months": 60})
+    c = state.compare_with_baseline(sc, reps=2, workers=1)
+    base = load_scenario(state.page_scenarios()["baseline"])
     ref = compare(base, [sc], reps=2, seed=sc.seed, months=60, scale=TINY["scale"], workers=1)
     pd.testing.assert_frame_equal(c.effects, ref.effects)
 
 
 def _reset_page_state(name="baseline", values=None):
-    app.scenario_name.set(name)
-    app.values.set(dict(values or {}))
-    app.shown.set(None)
-    app.effects.set(None)
-    app.compare_on.set(False)
-    app.status.set("")
+    state.scenario_name.set(name)
+    state.values.set(dict(values or {}))
+    state.shown.set(None)
+    state.effects.set(None)
+    state.compare_on.set(False)
+    state.status.set("")
 
 
 @solara.component
 def Panels():
     """The page's controls and results side by side (the page puts the controls in its side bar)."""
     with solara.Row():
-        app.Controls()
-        app.Results()
+        components.Controls()
+        components.Results()
 
 
 def _html(rc, cls: str) -> str:
@@ -110,22 +110,22 @@ def _wait(cond, seconds=60.0):
 
 def test_the_month_by_month_model_is_the_tabs_scenario_stepped_as_sim_run_steps_it():
     _reset_page_state("peacekeeper_ban", {**TINY, "interventions.peacekeeper_ban.strength": 0.5})
-    model = app.SteppedModel()  # as SolaraViz builds it on Reset
+    model = page.SteppedModel()  # as SolaraViz builds it on Reset
     assert model.params.interventions["ban"].strength == 0.5 and model.running
     while model.running:
         model.step()
     assert model.month == TINY["months"]  # stops at the horizon
-    expected = sim.run(app.current_scenario())
-    pd.testing.assert_frame_equal(app.frame(model), expected)
+    expected = sim.run(state.current_scenario())
+    pd.testing.assert_frame_equal(state.frame(model), expected)
 
 
 def test_run_button_runs_the_scenario_as_sim_run_does_and_shows_the_key_outcomes():
     _reset_page_state("peacekeeper_ban", TINY)
     box, rc = solara.render(Panels(), handle_error=False)
     _button(rc, "Run").click()
-    _wait(lambda: app.shown.value is not None and not app.run_task.pending)
-    expected = sim.run(app.edited(load_scenario(app.scenario_files()["peacekeeper_ban"]), TINY))
-    pd.testing.assert_frame_equal(app.shown.value, expected)
+    _wait(lambda: state.shown.value is not None and not state.run_task.pending)
+    expected = sim.run(levers.edited(load_scenario(state.page_scenarios()["peacekeeper_ban"]), TINY))
+    pd.testing.assert_frame_equal(state.shown.value, expected)
     table = _html(rc, "outcomes")
     emigrants = dict(sim.key_outcomes(expected))["emigrants: legal / irregular / trafficked"]
     assert f"<td>emigrants: legal / irregular / trafficked</td><td>{emigrants}</td>" in table

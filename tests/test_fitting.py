@@ -73,9 +73,9 @@ def moments(post: pd.DataFrame) -> tuple[float, float]:
 
 def test_the_check_fails_for_a_fit_without_the_distance(tmp_path, monkeypatch):
     """The broken variant: every run is as good as any other, so the posterior stays the prior."""
-    import sim.studies.calibration
+    import sim.studies.calibration.smc
 
-    monkeypatch.setattr(sim.studies.calibration, "distance", lambda cal, simulated, in_sample_only=True: 0.0)
+    monkeypatch.setattr(sim.studies.calibration.smc, "distance", lambda cal, simulated, in_sample_only=True: 0.0)
     calibrate(load_calibration(write(tmp_path)), tmp_path / "out", simulator=stub, progress=False)
     assert moments(pd.read_csv(tmp_path / "out" / "posterior.csv"))[1] > 0.115
 

@@ -1,4 +1,4 @@
-"""``sim dashboard``: serve the dashboard (``sim.dashboard.app``) on this machine, loopback unless told otherwise.
+"""``sim dashboard``: serve the dashboard (``sim.dashboard.page``) on this machine, loopback unless told otherwise.
 
 Every asset of the page is served by this server (the front-end files come with ``solara-assets``), and
 Solara's usage statistics are turned off, so the page works with no network.
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 
+from sim.commands.options import bounded
+
 
 def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve ``sim.dashboard.app`` at http://HOST:PORT/ until interrupted."""
-    os.environ["SOLARA_APP"] = "sim.dashboard.app"
+    """Serve ``sim.dashboard.page`` at http://HOST:PORT/ until interrupted."""
+    os.environ["SOLARA_APP"] = "sim.dashboard.page"
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no usage statistics sent anywhere
     os.environ["SERVER_NAME"] = host
     os.environ["SERVER_PORT"] = str(port)
@@ -54,8 +56,7 @@ def cmd_dashboard(args) -> int:
 
 
 def register(sub) -> None:
-    from sim.commands.cli import bounded
-
+    """The ``sim dashboard`` sub-command."""
     p = sub.add_parser("dashboard", help="serve the dashboard: run, step and compare scenarios in the browser")
     p.add_argument("--port", type=bounded(int, 1, 65535), default=8765, help="port to listen on (default: 8765)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")

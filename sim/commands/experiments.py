@@ -1,4 +1,4 @@
-"""The ``sim compare``, ``sim report``, ``sim sweep`` and ``sim sensitivity`` commands: a thin layer over ``sim.studies.experiments``.
+"""The ``sim compare``, ``sim sweep`` and ``sim sensitivity`` commands: a thin layer over ``sim.studies.experiments``.
 
 Exit status: 0 done, 1 some runs failed (recorded; the same command again retries them), 2 a problem in
 the input (one ``FILE: key: message`` line each, nothing run), 130 interrupted (finished runs are kept).
@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.commands.cli import _positive, _scale, _seed, compile_notice, plural
+from sim.commands.options import compile_notice, plural, positive, scale, seed
 from sim.engine.runner import OPTIONS, check_output_folder
 from sim.studies.experiments.errors import RunsFailed
 
@@ -22,7 +22,8 @@ def _fmt(x: float) -> str:
 
 
 def _executor_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=_positive, help="local worker processes (default: one per core; 1: in this process)")
+    p.add_argument("--workers", type=positive,
+                   help="local worker processes (default: one per core; 1: in this process)")  # fmt: skip
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG charts")
 
@@ -30,34 +31,38 @@ def _executor_options(p: argparse.ArgumentParser) -> None:
 def _sweep_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("experiment", type=Path, help="experiment file (TOML)")
     p.add_argument("--out", type=Path, help="results folder (default: results/<experiment name>)")
-    p.add_argument("--months", type=_positive, help="months to simulate (default: the experiment's)")
-    p.add_argument("--reps", type=_positive, help="replications per design point (default: the experiment's)")
+    p.add_argument("--months", type=positive, help="months to simulate (default: the experiment's)")
+    p.add_argument("--reps", type=positive, help="replications per design point (default: the experiment's)")
     _executor_options(p)
 
 
-def register(sub) -> None:
+def register_compare(sub) -> None:
+    """The ``sim compare`` sub-command."""
     p = sub.add_parser("compare", help="effects of scenarios against a base, paired replications with 95%% intervals")
-    p.add_argument("base", type=Path, help="base scenario file (TOML) or a shipped scenario's name (see `sim scenarios`)")
+    p.add_argument("base", type=Path,
+                   help="base scenario file (TOML) or a shipped scenario's name (see `sim scenarios`)")  # fmt: skip
     p.add_argument("alternatives", type=Path, nargs="+", help="scenario files or names to compare with the base")
-    p.add_argument("--reps", type=_positive, default=10, help="replications per scenario (default: 10)")
-    p.add_argument("--seed", type=_seed, default=1, help="seed of replication 0; replication i uses seed + i (default: 1)")
-    p.add_argument("--months", type=_positive, help="months to simulate (default: the scenarios')")
-    p.add_argument("--scale", type=_scale, help="real persons per person-agent (default: the scenarios')")
-    p.add_argument("--out", type=Path, default=Path("results/compare"), help="results folder (default: results/compare)")
+    p.add_argument("--reps", type=positive, default=10, help="replications per scenario (default: 10)")
+    p.add_argument("--seed", type=seed, default=1,
+                   help="seed of replication 0; replication i uses seed + i (default: 1)")  # fmt: skip
+    p.add_argument("--months", type=positive, help="months to simulate (default: the scenarios')")
+    p.add_argument("--scale", type=scale, help="real persons per person-agent (default: the scenarios')")
+    p.add_argument("--out", type=Path, default=Path("results/compare"),
+                   help="results folder (default: results/compare)")  # fmt: skip
     p.add_argument("--posterior", type=Path, metavar="FILE",
                    help="posterior.csv (sim calibrate): replication i draws one parameter set for every scenario")
     _executor_options(p)
     p.set_defaults(func=cmd_compare)
 
-    from sim.commands.report import register as register_report
 
-    register_report(sub)
-
+def register_sweeps(sub) -> None:
+    """The ``sim sweep`` and ``sim sensitivity`` sub-commands."""
     p = sub.add_parser("sweep", help="run an experiment's design (resumable): runs.csv and timeseries.parquet")
     _sweep_options(p)
     p.set_defaults(func=cmd_sweep)
 
-    p = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity indices of an experiment (runs or resumes its sweep)")
+    p = sub.add_parser("sensitivity",
+                       help="Sobol or Morris sensitivity indices of an experiment (runs or resumes its sweep)")
     _sweep_options(p)
     p.set_defaults(func=cmd_sensitivity)
 
@@ -117,7 +122,7 @@ def _report(info: dict) -> int:
 @_guarded
 def cmd_sweep(args) -> int:
     from sim.studies.experiments.design import load_experiment
-    from sim.studies.experiments.sweep import default_out, sweep
+    from sim.studies.experiments.sweep import default_out, grid_means, sweep
 
     exp = load_experiment(args.experiment, months=args.months, reps=args.reps)
     out = check_output_folder(args.out or default_out(exp))
@@ -126,9 +131,10 @@ def cmd_sweep(args) -> int:
     runs = sweep(exp, out, workers=args.workers, scheduler=args.scheduler, plots=not args.no_plots)
     if exp.design == "grid":
         shown = list(exp.metrics[:SHOWN_METRICS])
-        means = runs[runs["status"] == "ok"].groupby(exp.keys, sort=False)[shown].mean()
-        means = _in_percent(means)
-        which = "" if len(shown) == len(exp.metrics) else f" ({len(shown)} of {len(exp.metrics)} metrics; runs.csv has all)"
+        means = _in_percent(grid_means(exp, runs, shown))
+        which = ""
+        if len(shown) != len(exp.metrics):
+            which = f" ({len(shown)} of {len(exp.metrics)} metrics; runs.csv has all)"
         print(f"mean over replications per design point{which}:\n{means.to_string(float_format=_fmt)}")
     return _report(runs.attrs["sweep"])
 
@@ -159,7 +165,8 @@ def cmd_sensitivity(args) -> int:
     indices = sensitivity(exp, out, workers=args.workers, scheduler=args.scheduler, plots=not args.no_plots)
     by = "ST" if exp.design == "sobol" else "mu_star"
     for m, g in indices.groupby("metric", sort=False):
-        print(f"\n{m}:\n{g.drop(columns='metric').sort_values(by, ascending=False).to_string(index=False, float_format=_fmt)}")
+        ranked = g.drop(columns="metric").sort_values(by, ascending=False)
+        print(f"\n{m}:\n{ranked.to_string(index=False, float_format=_fmt)}")
     print()
     status = _report(indices.attrs["sweep"])
     print(f"indices in {indices.attrs['sweep']['out']}/indices.csv")

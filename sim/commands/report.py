@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.commands.cli import _positive, _scale, _seed
+from sim.commands.options import positive, scale, seed
 from sim.scenario import ScenarioError
 from sim.studies.experiments.errors import ExperimentError, RunsFailed
 
@@ -21,13 +21,13 @@ def register(sub) -> None:
     p.add_argument("--from", dest="from_dir", type=Path, metavar="DIR",
                    help="folder of an earlier sim compare (instead of scenario files)")
     p.add_argument("--reps", type=int, default=10, help="replications per scenario (default: 10)")
-    p.add_argument("--seed", type=_seed, default=1, help="seed of replication 0; replication i: seed + i (default: 1)")
-    p.add_argument("--months", type=_positive, help="months to simulate (default: the scenarios')")
-    p.add_argument("--scale", type=_scale, help="real persons per person-agent (default: the scenarios')")
+    p.add_argument("--seed", type=seed, default=1, help="seed of replication 0; replication i: seed + i (default: 1)")
+    p.add_argument("--months", type=positive, help="months to simulate (default: the scenarios')")
+    p.add_argument("--scale", type=scale, help="real persons per person-agent (default: the scenarios')")
     p.add_argument("--posterior", type=Path, metavar="FILE",
                    help="posterior.csv: each replication draws one weighted parameter set")
     p.add_argument("--out", type=Path, help="output folder (default: results/report, or DIR with --from)")
-    p.add_argument("--workers", type=_positive, help="local worker processes (default: one per core; 1: this process)")
+    p.add_argument("--workers", type=positive, help="local worker processes (default: one per core; 1: this process)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT)")
     p.set_defaults(func=cmd_report)
 

@@ -9,8 +9,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.engine.charts import BY_CHART, COUNTRIES_FILE, RUN_CHARTS
+
 # what ``run_plots`` writes
-PLOT_FILES = ("outflows.png", "victims.png", "population.png", "enforcement.png", "countries.png")
+PLOT_FILES = (*(c.file for c in RUN_CHARTS if c.file is not None), COUNTRIES_FILE)
+
+
+MILLION = 1e6
+LEGEND_COLUMNS = 4  # at most, in a legend below the axes
 
 
 def _dates(df: pd.DataFrame):
@@ -32,7 +38,8 @@ def legend_below(fig, axes, ncols: int | None = None) -> None:
         h, la = ax.get_legend_handles_labels()
         handles += h
         labels += la
-    fig.legend(handles, labels, loc="outside lower center", ncols=ncols or min(len(labels), 4), fontsize=9, frameon=False)
+    ncols = ncols or min(len(labels), LEGEND_COLUMNS)
+    fig.legend(handles, labels, loc="outside lower center", ncols=ncols, fontsize=9, frameon=False)
 
 
 def _figure():
@@ -63,53 +70,62 @@ def run_plots(df: pd.DataFrame, out_dir: str | Path) -> list[Path]:
     yearly = lambda cols: body.assign(year=x.dt.year).groupby("year")[cols].sum()  # noqa: E731
     paths = []
 
+    chart = BY_CHART["outflows"]
+    labels = chart.file_labels
+    *outflows, returns = labels  # the channels stacked, returns as a line
     fig, ax = _figure()
-    y = yearly(["emigrants_legal", "emigrants_irregular", "trafficked", "returns"])
-    ax.stackplot(y.index, y["emigrants_legal"], y["emigrants_irregular"], y["trafficked"],
-                 labels=["legal", "irregular", "trafficked"], alpha=0.85)  # fmt: skip
-    ax.plot(y.index, y["returns"], "k--", label="returns")
-    ax.set(title=f"Outflows by channel, per year ({name})", ylabel="persons per year")
+    y = yearly(list(labels))
+    ax.stackplot(y.index, *(y[c] for c in outflows), labels=[labels[c] for c in outflows], alpha=0.85)
+    ax.plot(y.index, y[returns], "k--", label=labels[returns])
+    ax.set(title=f"{chart.file_title} ({name})", ylabel=chart.file_unit)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     thousands(ax)
     legend_below(fig, [ax])
-    _save(fig, out / "outflows.png")
-    paths.append(out / "outflows.png")
+    _save(fig, out / chart.file)
+    paths.append(out / chart.file)
 
+    chart = BY_CHART["victims"]
+    labels = chart.file_labels
     fig, ax = _figure()
     xs = _dates(df)
-    ax.plot(xs, df["victims_sexual"], label="in sexual exploitation (true)")
-    ax.plot(xs, df["victims_labour"], label="in forced labour (true)")
-    ax.plot(xs, df["victims_peacekeeping"], ":", label="sexual, at destinations with troops")
-    ax.plot(xs, df["victims_identified"].cumsum(), "--", label="identified, cumulative (detected)")
-    ax.set(title=f"Victims of trafficking ({name})", ylabel="persons")
+    ax.plot(xs, df["victims_sexual"], label=labels["victims_sexual"])
+    ax.plot(xs, df["victims_labour"], label=labels["victims_labour"])
+    ax.plot(xs, df["victims_peacekeeping"], ":", label=labels["victims_peacekeeping"])
+    ax.plot(xs, df["victims_identified"].cumsum(), "--", label=labels["victims_identified"])
+    ax.set(title=f"{chart.file_title} ({name})", ylabel=chart.file_unit)
     thousands(ax)
     legend_below(fig, [ax], ncols=2)
-    _save(fig, out / "victims.png")
-    paths.append(out / "victims.png")
+    _save(fig, out / chart.file)
+    paths.append(out / chart.file)
 
+    chart = BY_CHART["population"]
+    labels = chart.file_labels
     fig, ax = _figure()
-    ax.plot(xs, df["population_home"] / 1e6, color="C0", label="residents (left axis)")
-    ax.set(title=f"Population at home ({name})", ylabel="million residents")
+    (residents,) = chart.left
+    ax.plot(xs, df[residents] / MILLION, color="C0", label=labels[residents])
+    ax.set(title=f"{chart.file_title} ({name})", ylabel=chart.file_unit)
     ax2 = ax.twinx()
-    ax2.plot(xs, df["working_age_share"], color="C1", label="working-age share (15-64, right axis)")
-    ax2.plot(xs, df["old_age_dependency_ratio"], color="C2", label="old-age dependency ratio (right axis)")
-    ax2.set_ylabel("share / ratio")
+    for i, c in enumerate(chart.right, start=1):
+        ax2.plot(xs, df[c], color=f"C{i}", label=labels[c])
+    ax2.set_ylabel(chart.file_right_unit)
     legend_below(fig, [ax, ax2], ncols=2)
-    _save(fig, out / "population.png")
-    paths.append(out / "population.png")
+    _save(fig, out / chart.file)
+    paths.append(out / chart.file)
 
+    chart = BY_CHART["enforcement"]
+    labels = chart.file_labels
     fig, ax = _figure()
-    y = yearly(["arrests", "prosecutions", "convictions"])
+    y = yearly(list(labels))
     for c in y.columns:
-        ax.plot(y.index, y[c], marker="o", label=c)
-    ax.set(title=f"Enforcement per year ({name})", ylabel="persons per year")
+        ax.plot(y.index, y[c], marker="o", label=labels[c])
+    ax.set(title=f"{chart.file_title} ({name})", ylabel=chart.file_unit)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     thousands(ax)
     legend_below(fig, [ax])
-    _save(fig, out / "enforcement.png")
-    paths.append(out / "enforcement.png")
+    _save(fig, out / chart.file)
+    paths.append(out / chart.file)
     if "by_country" in df.attrs:
-        paths.append(country_plot(pd.DataFrame(df.attrs["by_country"]), name, out / "countries.png"))
+        paths.append(country_plot(pd.DataFrame(df.attrs["by_country"]), name, out / COUNTRIES_FILE))
     return paths
 
 

@@ -171,27 +171,3 @@ def report(results: dict[str, dict], command: str) -> str:
             misses = _misses(r["full"])
             lines += ["", f"Fitted on every year (the shipped posterior), what it gets wrong: {_listed(misses)}."]
     return "\n".join(lines) + "\n"
-
-
-def cmd_validate(args) -> int:
-    from sim.engine.runner import check_output_folder
-
-    out = check_output_folder(args.runs)
-    results = validate(out, workers=args.workers, budget=args.budget)
-    command = "sim validate" + (f" --budget {args.budget}" if args.budget else "")
-    Path(args.out).write_text(report(results, command))
-    print(f"wrote {args.out} ({len(results)} presets; runs in {out}/)")
-    return 0
-
-
-def register(subparsers) -> None:
-    """The ``sim validate`` sub-command."""
-    from sim.commands.cli import bounded
-
-    p = subparsers.add_parser("validate", help="score the calibrated presets out of sample: docs/VALIDATION.md")
-    p.add_argument("--out", type=Path, default=ROOT / "docs" / "VALIDATION.md", help="the page written")
-    p.add_argument("--runs", type=Path, default=Path("results/validation"),
-                   help="folder of the 2000-2010 calibrations (resumable; default: results/validation)")
-    p.add_argument("--workers", type=bounded(int, 1, 256), help="local worker processes (default: 1)")
-    p.add_argument("--budget", type=bounded(int, 2), help="runs at most per calibration (default: each file's)")
-    p.set_defaults(func=cmd_validate)

@@ -125,3 +125,37 @@ def run_with_posterior(
         "versions": versions(), "commit": git_commit(),
     }  # fmt: skip
     return table, manifest
+
+
+POSTERIOR_FILES = ("quantiles.csv", "manifest.json")  # what ``write_posterior_runs`` writes
+
+
+def write_posterior_runs(
+    scenario: Scenario | str | Path,
+    posterior: pd.DataFrame,
+    out: str | Path,
+    *,
+    reps: int = 10,
+    workers: int | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """``run_with_posterior`` of ``scenario`` written into ``out`` (``POSTERIOR_FILES``, each replaced whole);
+    returns the quantiles' table and the manifest."""
+    import json
+
+    table, manifest = run_with_posterior(scenario, posterior, reps=reps, workers=workers)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    writers = {
+        "quantiles.csv": lambda p: table.to_csv(p, index=False),
+        "manifest.json": lambda p: p.write_text(json.dumps(manifest, indent=2) + "\n"),
+    }
+    for name in POSTERIOR_FILES:
+        tmp = out / f".{name}.tmp"
+        writers[name](tmp)
+        tmp.replace(out / name)
+    return table, manifest
+
+
+def last_month(table: pd.DataFrame) -> pd.DataFrame:
+    """The quantiles of the last month, one row per output (indexed by output)."""
+    return table[table["month"] == table["month"].max()].set_index("output")

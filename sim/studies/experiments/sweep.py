@@ -60,3 +60,10 @@ def sweep(
     ok = int((runs["status"] == "ok").sum())
     runs.attrs["sweep"] = {"out": str(out), "ran": len(todo), "skipped": len(specs) - len(todo), "ok": ok, "failed": len(runs) - ok}
     return runs
+
+
+def grid_means(experiment: Experiment, runs: pd.DataFrame, metrics: list[str] | None = None) -> pd.DataFrame:
+    """The mean over replications of each design point of a grid (its ok runs), for ``metrics`` (default:
+    the experiment's), one row per point."""
+    shown = list(experiment.metrics if metrics is None else metrics)
+    return runs[runs["status"] == "ok"].groupby(experiment.keys, sort=False)[shown].mean()
