@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest_experiments import BASELINE, ROOT, SMALL, sim_main
+from experiment_helpers import BASELINE, ROOT, SMALL, sim_main
 from scipy import stats
 
 from sim.studies.experiments import compare, paired_effects

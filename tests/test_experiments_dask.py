@@ -10,7 +10,7 @@ import time
 
 import dask
 import pytest
-from conftest_experiments import ROOT, results, sim_main, write_experiment
+from experiment_helpers import ROOT, results, sim_main, write_experiment
 
 from sim.studies.experiments import sweep
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest_experiments import results, sim_main, sim_process, write_experiment
+from experiment_helpers import results, sim_main, sim_process, write_experiment
 
 from sim.studies.experiments import load_experiment, read_runs, read_timeseries, sensitivity, sweep
 
