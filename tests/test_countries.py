@@ -129,6 +129,7 @@ def _same(a, b) -> bool:
     return a == b
 
 
+@pytest.mark.slow
 def test_training_confined_to_moldova_changes_only_moldovas_rules():
     """Every month, what interventions set in every other country's context (wages, permits, awareness,
     police, law, victim protection) and its home units' training and capacity are as without the
@@ -207,6 +208,7 @@ def test_bad_countries_are_one_line_each_with_exit_2(tmp_path, capsys, text, exp
     assert "Traceback" not in "\n".join(err)
 
 
+@pytest.mark.slow
 def test_the_confinement_check_fails_for_an_intervention_that_ignores_its_countries(monkeypatch):
     """The broken variant: interventions that act in every country whatever their ``countries`` say.
     Then the other countries' levers change too, which ``test_training_confined_...`` would catch."""

@@ -95,6 +95,7 @@ def test_a_failing_run_is_recorded_and_the_sweep_completes(tmp_path, capsys):
     assert sweep(path, out, workers=1, plots=False).attrs["sweep"]["ran"] == 1
 
 
+@pytest.mark.slow
 def test_results_do_not_depend_on_the_number_of_workers(grid, tmp_path):
     sweep(grid, tmp_path / "one", workers=1, plots=False)
     sweep(grid, tmp_path / "two", workers=2, plots=False)
@@ -129,6 +130,7 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
+@pytest.mark.slow
 def test_sobol_killed_by_sigkill_and_resumed_gives_the_same_files_as_an_uninterrupted_run(tmp_path):
     path = write_experiment(
         tmp_path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from conftest import SCENARIOS
 
 import sim
@@ -37,6 +38,7 @@ def test_seed_in_scenario_file_is_used_when_none_is_given():
     pd.testing.assert_frame_equal(a, b)
 
 
+@pytest.mark.slow
 def test_interventions_share_draws_with_baseline_before_they_start():
     """Common random numbers: a scenario that differs only from June 2004 is identical before it."""
     base = sim.run(SCENARIOS / "baseline.toml", seed=5, months=84, scale=10)  # the baseline's 4 million
