@@ -170,7 +170,8 @@ LAWFUL = {
     "engine/model.py": "from ..core import rng\nfrom . import runner\n",
     "engine/runner.py": "def run():\n    from sim.core.rng import draw\n",
     "commands/__init__.py": "",
-    "commands/cli.py": "import importlib\nimport sim\n\nFOUND = [importlib.import_module(n) for n in ('sim.engine.runner',)]\n",
+    "commands/cli.py": "import importlib\nimport sim\n\nNAMES = ('sim.engine.runner',)\n"
+    "FOUND = [importlib.import_module(n) for n in NAMES]\n",
 }
 
 
