@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.commands.dashboard import app
+from sim.dashboard import app
 from sim.scenario import Scenario, load_scenario
 from sim.studies.experiments import compare
 
