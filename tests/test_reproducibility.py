@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numba
 import pandas as pd
 import pytest
 from conftest import SCENARIOS
@@ -20,6 +21,20 @@ def test_same_seed_gives_identical_output():
 def test_another_seed_gives_different_output():
     a, b = _run(7), _run(8)
     assert not a.drop(columns=["month", "date"]).equals(b.drop(columns=["month", "date"]))
+
+
+@pytest.mark.skipif(numba.config.NUMBA_NUM_THREADS < 2, reason="numba runs on one thread here")
+def test_one_thread_and_two_give_the_same_output():
+    """The compiled passes split persons between threads: the output does not depend on how many."""
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = _run(9)
+        numba.set_num_threads(2)
+        two = _run(9)
+    finally:
+        numba.set_num_threads(threads)
+    pd.testing.assert_frame_equal(one, two)
 
 
 def test_result_carries_provenance():
