@@ -37,6 +37,7 @@ def test_bench_prints_one_json_line_with_the_figures(engine):
         assert out["bytes_per_agent"] > 64  # Python objects
 
 
+@pytest.mark.slow
 def test_bench_takes_another_scenario():
     proc = sim_bench("--agents", "3000", "--months", "2", "--scenario", str(SCENARIOS / "high_unemployment.toml"))
     assert proc.returncode == 0, proc.stderr
