@@ -1,10 +1,11 @@
 # Two commands on a fresh clone: `make run` (baseline scenario) and `make test` (the test suite).
+# `make test-fast` leaves out the tests marked slow; `make screenshots` writes the README's picture of the dashboard.
 # Python comes from .python-version through pyenv when it is there, else the first python3.12 found.
 PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.12 || ls $(HOME)/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | head -n 1 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test setup clean
+.PHONY: run test test-fast screenshots setup clean
 
 # setuptools' notice that every editable install gets is a UserWarning: not shown
 $(BIN)/sim: pyproject.toml
@@ -23,6 +24,12 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow"
+
+screenshots: setup
+	$(BIN)/python tests/screenshots.py
 
 clean:
 	rm -rf $(VENV) results

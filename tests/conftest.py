@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
+import numba
 import pandas as pd
 import pytest
 
 import sim
 from sim.scenario import load_scenario
+
+# The compiled passes run on one thread in the tests' process unless NUMBA_NUM_THREADS is set: the tests'
+# runs are small, and a second thread costs more than it brings on a busy machine. Outputs are the same on
+# any number of threads (test_reproducibility checks one against two).
+if "NUMBA_NUM_THREADS" not in os.environ:
+    numba.set_num_threads(1)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "scenarios"

@@ -189,7 +189,7 @@ class _NoRun:
 
 
 def _out_commands(tmp_path, out) -> dict[str, list[str]]:
-    from conftest_experiments import write_experiment
+    from experiment_helpers import write_experiment
 
     grid = write_experiment(tmp_path, {"police.raid_rate": {"levels": [0.01]}})
     sobol = write_experiment(tmp_path, {"police.raid_rate": {"min": 0.01, "max": 0.1}, "police.conviction_rate":

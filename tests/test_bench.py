@@ -20,7 +20,7 @@ def sim_bench(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([SIM, "bench", *args], capture_output=True, text=True, timeout=300)
 
 
-@pytest.mark.parametrize("engine", ["vectorised", "reference"])
+@pytest.mark.parametrize("engine", ["vectorised", pytest.param("reference", marks=pytest.mark.slow)])
 def test_bench_prints_one_json_line_with_the_figures(engine):
     proc = sim_bench("--agents", "5000", "--months", "3", *(["--reference"] if engine == "reference" else []))
     assert proc.returncode == 0, proc.stderr
@@ -37,12 +37,14 @@ def test_bench_prints_one_json_line_with_the_figures(engine):
         assert out["bytes_per_agent"] > 64  # Python objects
 
 
+@pytest.mark.slow
 def test_bench_takes_another_scenario():
     proc = sim_bench("--agents", "3000", "--months", "2", "--scenario", str(SCENARIOS / "high_unemployment.toml"))
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["scenario"] == "high_unemployment"
 
 
+@pytest.mark.slow
 def test_bench_runs_several_countries_at_one_agent_per_person(tmp_path):
     """A scenario of several countries runs at its countries' sizes and names them; --agents is refused."""
     countries = SCENARIOS / "countries"

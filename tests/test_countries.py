@@ -119,6 +119,13 @@ def _months(name: str, months: int, overrides: dict | None = None) -> list[dict]
     return out
 
 
+@lru_cache(maxsize=None)
+def _region_months(months: int) -> list[dict]:
+    """``_months`` of region.toml, cached: its one shared intervention acts in every country, with or without
+    the patch of ``acts_in`` in the broken variant."""
+    return _months("region.toml", months)
+
+
 def _same(a, b) -> bool:
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
@@ -129,12 +136,13 @@ def _same(a, b) -> bool:
     return a == b
 
 
+@pytest.mark.slow
 def test_training_confined_to_moldova_changes_only_moldovas_rules():
     """Every month, what interventions set in every other country's context (wages, permits, awareness,
     police, law, victim protection) and its home units' training and capacity are as without the
     training; Moldova's are not. (Integrity and unemployment follow bribes and persons, which the shared
     gangs and market may move: they are not levers.)"""
-    base = _months("region.toml", 72)
+    base = _region_months(72)
     alt = _months("region_moldova_police.toml", 72)
     later = slice(61, 72)  # from 2005-02: the training is in force
     for name in PRESETS:
@@ -207,13 +215,14 @@ def test_bad_countries_are_one_line_each_with_exit_2(tmp_path, capsys, text, exp
     assert "Traceback" not in "\n".join(err)
 
 
+@pytest.mark.slow
 def test_the_confinement_check_fails_for_an_intervention_that_ignores_its_countries(monkeypatch):
     """The broken variant: interventions that act in every country whatever their ``countries`` say.
     Then the other countries' levers change too, which ``test_training_confined_...`` would catch."""
     import sim.scenario.schema
 
     monkeypatch.setattr(sim.scenario.schema, "acts_in", lambda iv, country: True)
-    base, alt = _months("region.toml", 72), _months("region_moldova_police.toml", 72)
+    base, alt = _region_months(72), _months("region_moldova_police.toml", 72)
     assert not all(_same(b["ukraine"][0], a["ukraine"][0]) for b, a in zip(base, alt))
 
 

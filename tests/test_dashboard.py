@@ -66,6 +66,7 @@ def test_charts_show_outputs_declared_later_by_their_prefix():
     assert "price_sexual_eu" in labels and "gangs' revenue from exploitation and contraband" in labels
 
 
+@pytest.mark.slow
 def test_the_comparison_is_sim_compares_own():
     sc = levers.edited(load_scenario(state.page_scenarios()["peacekeeper_ban"]), {**TINY, "months": 60})
     c = state.compare_with_baseline(sc, reps=2, workers=1)

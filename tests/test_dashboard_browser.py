@@ -1,56 +1,26 @@
 """The dashboard in a real browser: ``sim dashboard`` on a free loopback port, driven by Playwright with
 Debian's chromium. A student picks a scenario, moves a lever, runs, compares, steps; the page loads
-nothing from outside this machine. With SIM_SCREENSHOTS=1 it also writes docs/img/dashboard.png.
+nothing from outside this machine. (``make screenshots`` writes the README's picture, docs/img/dashboard.png.)
 
 Skipped only where chromium is missing outside CI (in CI, .ci/run installs it)."""
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from screenshots import ARGS, CHROMIUM, serve_dashboard, set_input
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parent.parent
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+pytestmark = pytest.mark.slow
 
 if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
     pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "sim.commands.cli", "dashboard", "--port", str(port)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    first = proc.stdout.readline()
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        assert first.startswith(f"dashboard at {url}"), first
-        t0 = time.time()
-        while True:
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                assert time.time() - t0 < 60 and proc.poll() is None, "the dashboard did not answer"
-                time.sleep(0.3)
+    with serve_dashboard() as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
@@ -65,12 +35,6 @@ def _outcomes(page) -> str:
     return page.locator(".outcomes").inner_text()
 
 
-def _set_input(page, cls: str, value: str) -> None:
-    box = page.locator(f".{cls} input")
-    box.fill(value)
-    box.press("Enter")
-
-
 def test_a_student_runs_a_scenario_moves_a_lever_and_compares_with_the_baseline(server, browser):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     requests: list[str] = []
@@ -80,8 +44,8 @@ def test_a_student_runs_a_scenario_moves_a_lever_and_compares_with_the_baseline(
     page.click(".v-select")  # pick a scenario and read its description
     page.click(".v-list-item:has-text('peacekeeper_ban')")
     page.wait_for_selector("text=80% compliance")
-    _set_input(page, "lever-scale", "2000")  # tiny runs: 2,000 person-agents, six years
-    _set_input(page, "lever-months", "72")
+    set_input(page, "lever-scale", "2000")  # tiny runs: 2,000 person-agents, six years
+    set_input(page, "lever-months", "72")
     page.click("button:has-text('Run')")
     page.wait_for_selector(".outcomes table", timeout=60_000)
     page.wait_for_selector(".chart img")
@@ -130,8 +94,8 @@ def test_two_tabs_run_their_own_scenarios_at_the_same_time(server, browser):
         tab.goto(server)
         tab.click(".v-select")
         tab.click(f".v-list-item:has-text('{name}')")
-        _set_input(tab, "lever-scale", "2000")
-        _set_input(tab, "lever-months", "48")
+        set_input(tab, "lever-scale", "2000")
+        set_input(tab, "lever-months", "48")
     for tab in tabs:  # the second starts while the first runs
         tab.click("button:has-text('Run')")
     for tab, name in zip(tabs, ["peacekeeper_ban", "high_unemployment"]):
@@ -140,19 +104,3 @@ def test_two_tabs_run_their_own_scenarios_at_the_same_time(server, browser):
         assert "(48 months)" in _outcomes(tab)
     assert _outcomes(tabs[0]) != _outcomes(tabs[1])  # each tab shows its own run
     context.close()
-
-
-@pytest.mark.skipif(not os.environ.get("SIM_SCREENSHOTS"), reason="SIM_SCREENSHOTS=1 updates docs/img/dashboard.png")
-def test_screenshot_of_the_page_for_the_readme(server, browser):
-    page = browser.new_page(viewport={"width": 1500, "height": 2000})  # tall enough for the tables
-    page.goto(server)
-    page.click(".v-select")
-    page.click(".v-list-item:has-text('peacekeeper_ban')")
-    page.wait_for_selector("text=80% compliance")
-    _set_input(page, "lever-scale", "100")
-    page.click(".compare label")
-    page.click("button:has-text('Run')")
-    page.wait_for_selector(".effects table", timeout=600_000)
-    time.sleep(1)
-    page.screenshot(path=str(ROOT / "docs" / "img" / "dashboard.png"), full_page=True)
-    page.close()

@@ -102,6 +102,7 @@ def test_reference_engine_is_reproducible():
     assert not a.drop(columns=["month", "date"]).equals(run(4).drop(columns=["month", "date"]))
 
 
+@pytest.mark.slow
 def test_outputs_are_not_degenerate():
     """Every compared output occurs in most runs of both engines and varies between seeds. (In a seed or
     two every gang can break up within months, and trafficking stops: the market then has no seller.)"""
@@ -111,6 +112,7 @@ def test_outputs_are_not_degenerate():
         assert (df.std() > 0).all(), df
 
 
+@pytest.mark.slow
 def test_engines_dock():
     failures = docking_failures(outputs("vectorised"), outputs("reference"))
     assert not failures, "\n".join(failures)
@@ -120,6 +122,7 @@ PROFILE_SHARES = ("women", "aged 15-24", "tertiary")
 PROFILE_TOLERANCE = 0.03
 
 
+@pytest.mark.slow
 def test_profiles_of_the_emigrants_dock():
     a, b = outputs("vectorised"), outputs("reference")
     for name in PROFILE_SHARES:
@@ -137,6 +140,7 @@ CHANGES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_docking_detects_a_changed_rule(change):
     """The vectorised engine with one rule changed does not dock with the reference engine."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest_experiments import BASELINE, ROOT, SMALL, sim_main
+from experiment_helpers import BASELINE, ROOT, SMALL, sim_main
 from scipy import stats
 
 from sim.studies.experiments import compare, paired_effects
@@ -44,6 +44,7 @@ def comparison(tmp_path_factory):
                    scale=SMALL["scale"], workers=1)  # fmt: skip
 
 
+@pytest.mark.slow
 def test_an_identical_scenario_has_zero_effect_and_a_zero_width_interval(comparison):
     """Replication i of every scenario uses the same seed: the same scenario gives the same run."""
     e = comparison.effects[comparison.effects["scenario"] == "baseline_again"]
@@ -51,12 +52,14 @@ def test_an_identical_scenario_has_zero_effect_and_a_zero_width_interval(compari
     assert (e["unpaired_ci_width"] > 0).any()
 
 
+@pytest.mark.slow
 def test_pairing_narrows_the_intervals(comparison):
     e = comparison.effects[comparison.effects["scenario"] == "peacekeeper_ban"].set_index("metric")
     for m in ("trafficked", "emigrants_irregular", "population_home", "births"):
         assert e.loc[m, "paired_ci_width"] < e.loc[m, "unpaired_ci_width"], m
 
 
+@pytest.mark.slow
 def test_comparing_with_no_emigration_measures_the_demographic_loss(comparison):
     e = comparison.effects[comparison.effects["scenario"] == "no_emigration"].set_index("metric")
     assert e.loc["population_home", "ci_low"] > 0  # without emigration more residents stay: the loss
@@ -101,6 +104,7 @@ def test_relative_intervals_of_a_count_stop_at_minus_100_percent():
     assert r.loc[1].isna().all()  # no relative change of a metric whose baseline mean is 0
 
 
+@pytest.mark.slow
 def test_fan_charts_draw_the_base_on_top_and_say_how_many_replications(comparison, monkeypatch):
     from sim.studies.experiments import plots
 

@@ -10,9 +10,11 @@ import time
 
 import dask
 import pytest
-from conftest_experiments import ROOT, results, sim_main, write_experiment
+from experiment_helpers import ROOT, results, sim_main, write_experiment
 
 from sim.studies.experiments import sweep
+
+pytestmark = pytest.mark.slow
 
 BIN = ROOT / ".venv" / "bin"
 LOOPBACK = ["--host", "127.0.0.1", "--no-dashboard", "--dashboard-address", "127.0.0.1:0"]

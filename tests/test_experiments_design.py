@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest_experiments import EXPERIMENTS, sim_main, write_experiment
+from experiment_helpers import EXPERIMENTS, sim_main, write_experiment
 
 from sim.studies.experiments import load_experiment
 

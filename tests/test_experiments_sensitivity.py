@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest_experiments import sim_main, write_experiment
+from experiment_helpers import sim_main, write_experiment
 
 from sim.studies.experiments import RunsFailed, analyse, load_experiment
 

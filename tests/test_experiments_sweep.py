@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest_experiments import results, sim_main, sim_process, write_experiment
+from experiment_helpers import results, sim_main, sim_process, write_experiment
 
 from sim.studies.experiments import load_experiment, read_runs, read_timeseries, sensitivity, sweep
 
@@ -23,9 +24,22 @@ def grid(tmp_path) -> Path:
     return write_experiment(tmp_path, GRID, replications=2, months=24)
 
 
-def test_sweep_writes_one_row_per_run_and_the_monthly_rows_of_each(grid, tmp_path):
-    runs = sweep(grid, tmp_path / "out", workers=1, plots=False)
-    out = tmp_path / "out"
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory) -> tuple[Path, Path, pd.DataFrame]:
+    """The grid experiment, the folder of its sweep with one worker and the runs it returned (shared by the
+    module's tests: copy the folder before changing it)."""
+    folder = tmp_path_factory.mktemp("grid")
+    path = write_experiment(folder, GRID, replications=2, months=24)
+    return path, folder / "out", sweep(path, folder / "out", workers=1, plots=False)
+
+
+def copy_of(folder: Path, tmp_path: Path) -> Path:
+    """A copy of a sweep's folder under ``tmp_path`` (file times kept)."""
+    return Path(shutil.copytree(folder, tmp_path / "out"))
+
+
+def test_sweep_writes_one_row_per_run_and_the_monthly_rows_of_each(swept):
+    grid, out, runs = swept
     assert list(runs.columns) == [
         "run_id", "point", "police.raid_rate", "police.conviction_rate", "replication", "seed", "status", "error",
         "trafficked", "population_home",
@@ -43,9 +57,8 @@ def test_sweep_writes_one_row_per_run_and_the_monthly_rows_of_each(grid, tmp_pat
     assert {"commit", "versions"} <= set(manifest) and manifest["ok"] == 8
 
 
-def test_running_the_same_sweep_again_skips_finished_runs(grid, tmp_path):
-    out = tmp_path / "out"
-    sweep(grid, out, workers=1, plots=False)
+def test_running_the_same_sweep_again_skips_finished_runs(swept, tmp_path):
+    grid, out = swept[0], copy_of(swept[1], tmp_path)
     before = results(out, "runs.csv", "timeseries.parquet")
     stamps = {p: p.stat().st_mtime_ns for p in (out / "runs").iterdir()}
     again = sweep(grid, out, workers=1, plots=False)
@@ -54,9 +67,8 @@ def test_running_the_same_sweep_again_skips_finished_runs(grid, tmp_path):
     assert results(out, "runs.csv", "timeseries.parquet") == before
 
 
-def test_a_folder_holding_another_experiment_is_refused_with_exit_2(grid, tmp_path, capsys):
-    out = tmp_path / "out"
-    sweep(grid, out, workers=1, plots=False)
+def test_a_folder_holding_another_experiment_is_refused_with_exit_2(swept, tmp_path, capsys):
+    grid, out = swept[0], copy_of(swept[1], tmp_path)
     before = results(out, "runs.csv", "timeseries.parquet", "manifest.json")
     status, _, err = sim_main(capsys, "sweep", grid, "--out", out, "--reps", 3)  # three replications: another experiment
     assert status == 2
@@ -81,7 +93,8 @@ def test_a_sweep_says_what_it_prints(tmp_path, capsys):
 def test_a_failing_run_is_recorded_and_the_sweep_completes(tmp_path, capsys):
     # each debt is valid alone; one combination (debt_max below debt_min) is not
     path = write_experiment(
-        tmp_path, {"exploitation.debt_min": {"levels": [600, 2000]}, "exploitation.debt_max": {"levels": [2300, 1000]}}
+        tmp_path, {"exploitation.debt_min": {"levels": [600, 2000]}, "exploitation.debt_max": {"levels": [2300, 1000]}},
+        months=3,
     )
     out = tmp_path / "out"
     status, stdout, err = sim_main(capsys, "sweep", path, "--out", out, "--workers", 1, "--no-plots")
@@ -95,14 +108,16 @@ def test_a_failing_run_is_recorded_and_the_sweep_completes(tmp_path, capsys):
     assert sweep(path, out, workers=1, plots=False).attrs["sweep"]["ran"] == 1
 
 
-def test_results_do_not_depend_on_the_number_of_workers(grid, tmp_path):
-    sweep(grid, tmp_path / "one", workers=1, plots=False)
+@pytest.mark.slow
+def test_results_do_not_depend_on_the_number_of_workers(swept, tmp_path):
+    grid, one = swept[:2]
     sweep(grid, tmp_path / "two", workers=2, plots=False)
     names = ("runs.csv", "timeseries.parquet", "manifest.json")
-    assert results(tmp_path / "one", *names) == results(tmp_path / "two", *names)
+    assert results(one, *names) == results(tmp_path / "two", *names)
 
 
-def test_progress_bar_shows_runs_and_failures_on_a_terminal_only(grid, tmp_path, capsys):
+def test_progress_bar_shows_runs_and_failures_on_a_terminal_only(tmp_path, capsys):
+    grid = write_experiment(tmp_path, GRID, replications=2, months=3)  # 8 short runs: the bar is what is tested
     sweep(grid, tmp_path / "shown", workers=1, plots=False, progress=True)
     err = capsys.readouterr().err
     assert "8/8" in err and "failed 0" in err and "run/s" in err
@@ -129,6 +144,7 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
+@pytest.mark.slow
 def test_sobol_killed_by_sigkill_and_resumed_gives_the_same_files_as_an_uninterrupted_run(tmp_path):
     path = write_experiment(
         tmp_path,
@@ -167,9 +183,8 @@ def test_sobol_killed_by_sigkill_and_resumed_gives_the_same_files_as_an_uninterr
     assert results(killed, *names) == results(tmp_path / "whole", *names)
 
 
-def test_changing_only_the_metrics_retabulates_the_stored_runs(grid, tmp_path):
-    out = tmp_path / "out"
-    sweep(grid, out, workers=1, plots=False)
+def test_changing_only_the_metrics_retabulates_the_stored_runs(swept, tmp_path):
+    grid, out = swept[0], copy_of(swept[1], tmp_path)
     other = tmp_path / "births.toml"
     other.write_text(grid.read_text().replace('["trafficked", "population_home"]', '["births"]'))
     runs = sweep(other, out, workers=1, plots=False)

@@ -107,6 +107,7 @@ def test_a_killed_calibration_resumes_from_its_last_finished_generation(tmp_path
     assert not fresh["resumed"] and fresh["generations"] == 3
 
 
+@pytest.mark.slow
 def test_a_short_real_calibration_runs_end_to_end_from_the_command_line(tmp_path, capsys):
     """The real model: Moldova over 2000-2001 at a coarse scale, 4 particles, 2 generations."""
     body = """
@@ -178,6 +179,7 @@ def test_run_with_a_posterior_writes_the_median_and_90_percent_band_of_every_out
     assert manifest["replications"] == 4 and len(manifest["posterior"]["draws"]) == 4
 
 
+@pytest.mark.slow
 def test_a_comparison_with_a_posterior_has_wider_intervals_than_without(tmp_path):
     """Parameter uncertainty adds to the dice: drawing the level of demand from two distant values (half
     and four times the residents) widens the paired interval of persons trafficked (police training's

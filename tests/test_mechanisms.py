@@ -19,6 +19,8 @@ from conftest import SCENARIOS, small_run
 import sim
 from sim.studies.experiments import paired_effects
 
+pytestmark = pytest.mark.slow
+
 SEEDS = (1, 2, 3, 4, 5, 6)
 MONTHS = 120
 SIZE, SCALE = 4_000_000, 10

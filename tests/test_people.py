@@ -31,6 +31,7 @@ def test_fertility_follows_its_path():
 LIFE_RUNS = {"vectorised": (200_000, 0.08), "reference": (60_000, 0.15)}  # person-agents, relative tolerance
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", list(LIFE_RUNS))
 def test_life_expectancy_follows_its_path(engine):
     """Life expectancy rising by 10 years over 2000-2002: deaths of 2002 match what the table of 2002
@@ -78,6 +79,7 @@ def test_fewer_unemployed_in_the_labour_force_mean_a_lower_unemployment_target()
     assert overall == pytest.approx([(1 - demand) * r.unemployment_multiplier for r in sc.regions.values()])
 
 
+@pytest.mark.slow
 def test_emigration_lowers_unemployment_against_no_emigration():
     """Paired seeds 1-3, 120 months, 50,000 person-agents: mean unemployment of 2005-2009 is lower with
     emigration than without for every seed, by at least half a point."""
@@ -89,6 +91,7 @@ def test_emigration_lowers_unemployment_against_no_emigration():
     assert (later("baseline.toml") < later("no_emigration.toml") - 0.005).all()
 
 
+@pytest.mark.slow
 def test_the_emigrants_profile_is_near_the_published_one():
     """Baseline, seeds 1-3, 120 months, 50,000 person-agents. Women about a third of emigrants (ILO2013;
     within 0.28-0.40), 87% aged 20-49 (ETF2009; within 0.80-0.93), about 40% tertiary (WB2019; within

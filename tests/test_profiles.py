@@ -3,6 +3,8 @@ adds up to the flows of ``timeseries.csv`` in both engines."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import pandas as pd
 import pytest
 from conftest import SCENARIOS
@@ -16,7 +18,9 @@ RUNS = {
 }
 
 
+@lru_cache(maxsize=None)
 def run(engine: str) -> pd.DataFrame:
+    """The run of ``engine`` (cached for the session; do not modify it)."""
     return sim.run(SCENARIOS / "baseline.toml", seed=2, engine=engine, **RUNS[engine])
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest_experiments import BASELINE, ROOT, SMALL, sim_main
+from experiment_helpers import BASELINE, ROOT, SMALL, sim_main
 
 from sim import load_scenario
 from sim.report import build_report, write_report

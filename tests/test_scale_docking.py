@@ -44,6 +44,8 @@ from scipy import stats
 import sim
 from sim.scenario import RecruitmentParams
 
+pytestmark = pytest.mark.slow
+
 SEEDS = range(1, 6)
 MONTHS = 96
 SIZE = 4_000_000
