@@ -41,6 +41,7 @@ CIRCULAR = np.uint8(8)  # short-term migrant (returns soon)
 SEXUAL_BOUND = np.uint8(16)  # in transit towards sexual exploitation
 
 EDU_PRIMARY, EDU_SECONDARY, EDU_TERTIARY = 0, 1, 2
+AGE_GROUP_MONTHS = 5 * MONTHS_PER_YEAR  # the age groups of ``population.age_shares`` span five years
 MALE, FEMALE = 0, 1  # values of ``sex``
 
 
@@ -185,7 +186,7 @@ def _initial_traits(sc, keys: Keys, life, pop: Population, ids: np.ndarray) -> i
     shares = np.asarray(p.age_shares, dtype=np.float64)
     cum = np.cumsum(shares / shares.sum())
     group = np.minimum(np.searchsorted(cum, u("init.age_group"), side="right"), len(shares) - 1)
-    age_m = (group * 60 + np.floor(u("init.age_within") * 60)).astype(np.int32)
+    age_m = (group * AGE_GROUP_MONTHS + np.floor(u("init.age_within") * AGE_GROUP_MONTHS)).astype(np.int32)
     pop.birth[ids] = (1 - age_m).astype(np.int16)  # age in months at month 1 equals age_m
     pop.sex[ids] = (u("init.sex") >= p.male_share).astype(np.uint8)
 
