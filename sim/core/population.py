@@ -15,6 +15,7 @@ from functools import lru_cache
 import numpy as np
 
 from sim.core.rng import Keys
+from sim.scenario.units import MONTHS_PER_YEAR
 
 
 class Status(IntEnum):
@@ -40,7 +41,8 @@ CIRCULAR = np.uint8(8)  # short-term migrant (returns soon)
 SEXUAL_BOUND = np.uint8(16)  # in transit towards sexual exploitation
 
 EDU_PRIMARY, EDU_SECONDARY, EDU_TERTIARY = 0, 1, 2
-FEMALE = 1
+AGE_GROUP_MONTHS = 5 * MONTHS_PER_YEAR  # the age groups of ``population.age_shares`` span five years
+MALE, FEMALE = 0, 1  # values of ``sex``
 
 
 class LabourAges:
@@ -48,9 +50,11 @@ class LabourAges:
     by sex (``pension[sex]``), from the scenario's ``economy`` table."""
 
     def __init__(self, econ):
-        self.work = int(econ.work_age * 12)
-        self.youth = int(econ.youth_age * 12)
-        self.pension = np.array([econ.pension_age_male * 12, econ.pension_age_female * 12], dtype=np.int64)
+        self.work = int(econ.work_age * MONTHS_PER_YEAR)
+        self.youth = int(econ.youth_age * MONTHS_PER_YEAR)
+        self.pension = np.array(
+            [econ.pension_age_male * MONTHS_PER_YEAR, econ.pension_age_female * MONTHS_PER_YEAR], dtype=np.int64
+        )
 
     def working(self, age_months: np.ndarray, sex: np.ndarray) -> np.ndarray:
         """Of working age: from ``work`` to the pension age of the person's sex."""
@@ -121,7 +125,7 @@ class Population:
         return ids
 
     def age_years(self, ids: np.ndarray, month: int) -> np.ndarray:
-        return (month - self.birth[ids].astype(np.int32)) / 12.0
+        return (month - self.birth[ids].astype(np.int32)) / MONTHS_PER_YEAR
 
     def refresh_abroad(self) -> None:
         """Drop from ``abroad_ids`` the persons who came home or died."""
@@ -182,7 +186,7 @@ def _initial_traits(sc, keys: Keys, life, pop: Population, ids: np.ndarray) -> i
     shares = np.asarray(p.age_shares, dtype=np.float64)
     cum = np.cumsum(shares / shares.sum())
     group = np.minimum(np.searchsorted(cum, u("init.age_group"), side="right"), len(shares) - 1)
-    age_m = (group * 60 + np.floor(u("init.age_within") * 60)).astype(np.int32)
+    age_m = (group * AGE_GROUP_MONTHS + np.floor(u("init.age_within") * AGE_GROUP_MONTHS)).astype(np.int32)
     pop.birth[ids] = (1 - age_m).astype(np.int16)  # age in months at month 1 equals age_m
     pop.sex[ids] = (u("init.sex") >= p.male_share).astype(np.uint8)
 

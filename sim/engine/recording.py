@@ -11,7 +11,8 @@ import numpy as np
 
 from sim.core.economy import LABOUR, SEXUAL
 from sim.core.outputs import CHANNELS, EDUCATIONS, NAMES, PROFILE_COLUMNS, SEXES, age_band_labels, per_destination_row
-from sim.core.population import SEXUAL_BOUND, Population, Status
+from sim.core.population import EDU_TERTIARY, SEXUAL_BOUND, Population, Status
+from sim.scenario.units import MONTHS_PER_YEAR
 
 _HOME_MAX = np.uint8(Status.INACTIVE)
 _EMP = np.uint8(Status.EMPLOYED)
@@ -38,7 +39,7 @@ def _census(n, status, birth, region, edu, month, n_regions, working_age, old_ag
         for i in range(c * CENSUS_CHUNK, min(n, (c + 1) * CENSUS_CHUNK)):
             age = month - np.int64(birth[i])
             group = np.int64(age >= working_age) + np.int64(age >= old_age)
-            hist[c, i & 3, status[i], region[i], group, np.int64(age < youth), np.int64(edu[i] == 2)] += 1
+            hist[c, i & 3, status[i], region[i], group, np.int64(age < youth), np.int64(edu[i] == EDU_TERTIARY)] += 1
     h = hist.sum(axis=0).sum(axis=0)
     by_status = h.reshape(9, -1).sum(axis=1)
     home = h[: _HOME_MAX + 1]
@@ -60,7 +61,7 @@ class Profiles:
         edges = list(sc.outputs.profile_age_bands)
         self.labels = age_band_labels(edges)
         lows = edges if edges[0] == 0 else [0, *edges]
-        self.band_months = np.array(lows[1:], dtype=np.int64) * 12  # an age in months falls right of these
+        self.band_months = np.array(lows[1:], dtype=np.int64) * MONTHS_PER_YEAR  # an age in months falls right of these
         self.scale = sc.scale
         self.counts = np.zeros((len(CHANNELS), len(SEXES), len(self.labels), len(EDUCATIONS)), dtype=np.int64)
 
@@ -95,7 +96,8 @@ def census(model, country) -> dict:
     pop.refresh_abroad()
     by_status, ages, labour, residents = _census(
         pop.n, pop.status, pop.birth, pop.region, pop.edu, model.month, country.n_regions,
-        sc.outputs.working_age * 12, sc.outputs.old_age * 12, sc.economy.youth_age * 12,
+        sc.outputs.working_age * MONTHS_PER_YEAR, sc.outputs.old_age * MONTHS_PER_YEAR,
+        sc.economy.youth_age * MONTHS_PER_YEAR,
     )  # fmt: skip
     country.labour_counts = labour
     country.residents_by_region = residents

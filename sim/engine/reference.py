@@ -54,6 +54,7 @@ from sim.processes.labour import job_rates
 from sim.processes.recruiters import Recruiter
 from sim.processes.recruitment import INFORMAL, LICENSED, tally_recruits
 from sim.scenario import Scenario, ScenarioError
+from sim.scenario.units import MONTHS_PER_YEAR
 
 # statuses as plain ints (the rules compare them millions of times)
 EMPLOYED, UNEMPLOYED, INACTIVE = int(Status.EMPLOYED), int(Status.UNEMPLOYED), int(Status.INACTIVE)
@@ -130,14 +131,14 @@ class PersonAgent(mesa.Agent):
         mp = self.model.params.migration
         if self.ties < 255 and self.random.random() < p_tie[self.region]:
             self.ties += 1
-        years = (month - self.birth) / 12
+        years = (month - self.birth) / MONTHS_PER_YEAR
         if not mp.min_age <= years < mp.max_age + 1:
             return False
         x = mp.intercept + mp.wage_gain * log_gain[self.region] + mp.age_decade * (years - mp.reference_age) / 10
         x += mp.risk_tolerance * self.risk
         if self.status == UNEMPLOYED:
-            months_unemployed = min(month - self.since, int(mp.desperation_cap_years * 12))
-            x += mp.unemployed + mp.unemployment_years * months_unemployed / 12.0
+            months_unemployed = min(month - self.since, int(mp.desperation_cap_years * MONTHS_PER_YEAR))
+            x += mp.unemployed + mp.unemployment_years * months_unemployed / MONTHS_PER_YEAR
         if self.sex == FEMALE:
             x += mp.female
         x += (0.0, mp.secondary, mp.tertiary)[self.edu]
@@ -157,7 +158,8 @@ class PersonAgent(mesa.Agent):
         rp, month = self.model.params.recruitment, self.model.month
         years_unemployed = 0.0
         if self.status == UNEMPLOYED:
-            years_unemployed = min(month - self.since, self.model.params.migration.desperation_cap_years * 12) / 12.0
+            cap_months = self.model.params.migration.desperation_cap_years * MONTHS_PER_YEAR
+            years_unemployed = min(month - self.since, cap_months) / MONTHS_PER_YEAR
         x = rp.intercept + rp.wage_gain * math.log(ctx.dest_wage[dest] / ctx.home_wage[self.region])
         x += rp.desperation * years_unemployed
         if deceptive:
@@ -242,7 +244,10 @@ class PersonAgent(mesa.Agent):
             model.counts["deaths_home" if self.at_home else "deaths_abroad"] += 1
             model.abroad.discard(self)
             self.remove()
-        elif self.sex == FEMALE and self.at_home and self.random.random() < model.fertility[(month - self.birth) // 12]:
+        elif (
+            self.sex == FEMALE and self.at_home
+            and self.random.random() < model.fertility[(month - self.birth) // MONTHS_PER_YEAR]
+        ):
             model.counts["births"] += 1
             self.give_birth(month)
 

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.rng import actor_binomial
-
-MONTHS_PER_YEAR = 12
+from sim.scenario.units import MONTHS_PER_YEAR
 
 
 @dataclass

@@ -12,7 +12,7 @@ table, given the person's age: the hazard is piecewise constant, so this is exac
 monthly death draw with each year's table (a lifetime is memoryless at each change of table).
 
 Births: each woman living at home aged ``fertility_min_age`` to ``fertility_max_age`` gives birth in a
-month with her age's fertility rate / 12 (a normal schedule around the mean age at birth, scaled to the
+month with a twelfth of her age's fertility rate (a normal schedule around the mean age at birth, scaled to the
 month's total fertility rate). Women abroad bear no children at home, so the emigration of young women
 lowers births.
 """
@@ -25,8 +25,9 @@ import numba as nb
 import numpy as np
 
 from sim.core.economy import path_value
-from sim.core.population import ACTIVE, HOME_MAX, Population, Status, beta_draws
+from sim.core.population import ACTIVE, FEMALE, HOME_MAX, Population, Status, beta_draws
 from sim.core.rng import bits53, month_key, threshold, u01_at
+from sim.scenario.units import MONTHS_PER_YEAR
 
 _DEAD = np.uint8(Status.DEAD)
 
@@ -37,7 +38,7 @@ class LifeTables:
     def __init__(self, sc):
         self.sc = sc
         self.p = sc.demography
-        self.n_ages = self.p.max_age * 12  # the table's ages in months: 0 .. n_ages - 1
+        self.n_ages = self.p.max_age * MONTHS_PER_YEAR  # the table's ages in months: 0 .. n_ages - 1
         self._tables: dict[tuple[float, float], np.ndarray] = {}
 
     def expectancies(self, month: int) -> tuple[float, float]:
@@ -72,14 +73,14 @@ class LifeTables:
         return (birth.astype(np.int64) + death_age).astype(np.int16)
 
     def life_expectancy(self, sex: int, month: int = 1) -> float:
-        return float(np.exp(-self.cum(month)[sex][:-1]).sum() / 12.0)
+        return float(np.exp(-self.cum(month)[sex][:-1]).sum() / MONTHS_PER_YEAR)
 
 
 def _monthly_hazard(p, level: float) -> np.ndarray:
-    x = (np.arange(p.max_age * 12) + 0.5) / 12.0  # age in years at mid-month
+    x = (np.arange(p.max_age * MONTHS_PER_YEAR) + 0.5) / MONTHS_PER_YEAR  # age in years at mid-month
     annual = p.background_mortality + level * np.exp(p.gompertz_slope * x)
-    h = annual / 12.0
-    h[:12] += -np.log1p(-p.infant_mortality) / 12.0
+    h = annual / MONTHS_PER_YEAR
+    h[:MONTHS_PER_YEAR] += -np.log1p(-p.infant_mortality) / MONTHS_PER_YEAR
     return h
 
 
@@ -92,7 +93,7 @@ def _solve_level(p, e0: float) -> float:
     lo, hi = 1e-10, 1.0
     for _ in range(80):
         mid = np.sqrt(lo * hi)
-        e = np.exp(-_cumulative_hazard(mid, p)[:-2]).sum() / 12.0
+        e = np.exp(-_cumulative_hazard(mid, p)[:-2]).sum() / MONTHS_PER_YEAR
         lo, hi = (mid, hi) if e > e0 else (lo, mid)
     return float(np.sqrt(lo * hi))
 
@@ -109,7 +110,7 @@ def fertility_by_age(sc, month: int) -> np.ndarray:
     """Monthly probability of giving birth by age in years in month index ``month`` (the schedule
     scaled to the month's total fertility rate)."""
     p = sc.demography
-    return path_value(p.tfr, sc.year(month)) * fertility_schedule(p) / 12.0
+    return path_value(p.tfr, sc.year(month)) * fertility_schedule(p) / MONTHS_PER_YEAR
 
 
 @nb.njit(cache=True, parallel=True)
@@ -148,7 +149,7 @@ def _mark(n, status, birth, death, sex, month, key, t_fert, fert_lo, fert_hi, ma
         alive = s != _DEAD
         dies = alive & (death[i] <= month)
         age = month - np.int64(birth[i])
-        fertile = (sex[i] == 1) & (s <= HOME_MAX) & (age >= fert_lo) & (age < fert_hi)
+        fertile = (sex[i] == FEMALE) & (s <= HOME_MAX) & (age >= fert_lo) & (age < fert_hi)
         may_give_birth = alive & ~dies & fertile & (bits53(mk, i) < t_fert)
         marks[i] = np.uint8(dies) | (np.uint8(may_give_birth) << np.uint8(1))
         count += may_give_birth
@@ -174,7 +175,7 @@ def _deaths_and_mothers(n, status, birth, month, fert, key, marks, mothers):
             else:
                 deaths_abroad += 1
             status[i] = _DEAD
-        elif u01_at(mk, i) < fert[(month - birth[i]) // 12]:
+        elif u01_at(mk, i) < fert[(month - birth[i]) // MONTHS_PER_YEAR]:
             mothers[k] = i
             k += 1
     return deaths_home, deaths_abroad, k
@@ -187,7 +188,8 @@ class Demography:
         self.pop_p = sc.population
         self.keys = keys
         self.life = life
-        self.fert_ages = (self.p.fertility_min_age * 12, (self.p.fertility_max_age + 1) * 12)  # months
+        # the fertile ages in months
+        self.fert_ages = (self.p.fertility_min_age * MONTHS_PER_YEAR, (self.p.fertility_max_age + 1) * MONTHS_PER_YEAR)
         self._mothers = np.empty(4096, dtype=np.int64)  # mothers of the month (grown when needed)
 
     def step(self, pop: Population, month: int, counts: dict) -> None:

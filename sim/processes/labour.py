@@ -15,7 +15,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from sim.core.population import ACTIVE, LabourAges, Population, Status
+from sim.core.population import ACTIVE, EDU_PRIMARY, EDU_TERTIARY, FEMALE, MALE, LabourAges, Population, Status
 from sim.core.rng import bits53, month_key, threshold, u01_at
 
 _EMP = np.uint8(Status.EMPLOYED)
@@ -35,7 +35,7 @@ def _may_change(n, status, birth, sex, flags, month, key_loss, key_find, t_loss,
     """
     mk_loss = month_key(key_loss, month)
     mk_find = month_key(key_find, month)
-    pension_m, pension_gap = pension[0], pension[1] - pension[0]
+    pension_m, pension_gap = pension[MALE], pension[FEMALE] - pension[MALE]
     count = 0
     for i in nb.prange(n):
         s = status[i]
@@ -87,7 +87,7 @@ def job_rates(p, u_target: np.ndarray, labour: np.ndarray) -> tuple[np.ndarray, 
     """
     find = np.array([p.job_finding_rate, p.job_finding_rate, min(1.0, p.job_finding_rate * p.tertiary_job_finding)])
     emp, unemp, unemp_t = labour[..., 0], labour[..., 1], labour[..., 2]
-    found = find[0] * (unemp - unemp_t) + find[2] * unemp_t
+    found = find[EDU_PRIMARY] * (unemp - unemp_t) + find[EDU_TERTIARY] * unemp_t
     wanted = u_target * (emp + unemp)
     with np.errstate(divide="ignore", invalid="ignore"):
         loss = np.where(emp > 0, (wanted - unemp + found) / emp, 0.0)

@@ -15,11 +15,28 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from sim.core.population import ACTIVE, CIRCULAR, Population, Status
+from sim.core.population import ACTIVE, CIRCULAR, EDU_SECONDARY, EDU_TERTIARY, FEMALE, Population, Status
 from sim.core.rng import bits53, month_key, threshold, u01_at
+from sim.scenario.units import MONTHS_PER_YEAR
 
 _HOME_MAX = np.uint8(Status.INACTIVE)
+_UNEMP = np.uint8(Status.UNEMPLOYED)
 _LOG2_E = 1.4426950408889634
+_YEARS_PER_DECADE = 10  # the logit's age term is per decade of age
+_MONTHS_PER_DECADE = _YEARS_PER_DECADE * MONTHS_PER_YEAR
+
+# positions of the looking-abroad logit's coefficients in ``Migration.coef`` (read by the compiled passes)
+COEF_INTERCEPT = 0
+COEF_WAGE_GAIN = 1
+COEF_UNEMPLOYED = 2
+COEF_UNEMPLOYMENT_YEARS = 3
+COEF_AGE_DECADE = 4
+COEF_FEMALE = 5
+COEF_RISK_TOLERANCE = 6
+COEF_SECONDARY = 7
+COEF_TERTIARY = 8
+COEF_TIES = 9
+N_COEFS = 10
 
 
 def sigmoid(x):
@@ -46,7 +63,7 @@ def _may_look(
     mk_tie = month_key(key_tie, month)
     now = np.float64(month)
     cap = np.float64(cap_months)
-    gained_ties = max(coef[9], 0.0)
+    gained_ties = max(coef[COEF_TIES], 0.0)
     count = 0
     for i in nb.prange(n):
         s = status[i]
@@ -56,10 +73,14 @@ def _may_look(
         age = now - np.float64(birth[i])
         e = edu[i]
         x_hi = (
-            base + coef[4] / 120.0 * age + coef[6] * np.float64(risk[i])
-            + (coef[2] + coef[3] * min(now - np.float64(since[i]), cap) / 12.0) * (s == 1)
-            + coef[5] * (sex[i] == 1) + coef[7] * (e == 1) + coef[8] * (e == 2)
-            + coef[9] * (t > 0) + gained_ties * (gain & (t == 0))
+            base + coef[COEF_AGE_DECADE] / _MONTHS_PER_DECADE * age + coef[COEF_RISK_TOLERANCE] * np.float64(risk[i])
+            + (
+                coef[COEF_UNEMPLOYED]
+                + coef[COEF_UNEMPLOYMENT_YEARS] * min(now - np.float64(since[i]), cap) / MONTHS_PER_YEAR
+            ) * (s == _UNEMP)
+            + coef[COEF_FEMALE] * (sex[i] == FEMALE)
+            + coef[COEF_SECONDARY] * (e == EDU_SECONDARY) + coef[COEF_TERTIARY] * (e == EDU_TERTIARY)
+            + coef[COEF_TIES] * (t > 0) + gained_ties * (gain & (t == 0))
         )  # fmt: skip
         # 2**(q/4) >= e**x_hi with q an integer; (4 + q % 4) * 2**(q // 4 + 51) >= 2**53 * 2**(q/4)
         q = np.int32(min(max(np.ceil(4.0 * _LOG2_E * x_hi + 1e-6), -212.0), 36.0))
@@ -91,17 +112,21 @@ def _look(
             if u >= p_max:  # the bound of all residents (``Migration._upper_bound``)
                 continue
             age = month - birth[i]
-            x = coef[0] + coef[1] * log_gain[region[i]] + coef[4] * (age / 120.0 - ref_decades) + coef[6] * risk[i]
-            if status[i] == 1:
-                x += coef[2] + coef[3] * min(month - since[i], cap_months) / 12.0
-            if sex[i] == 1:
-                x += coef[5]
-            if edu[i] == 1:
-                x += coef[7]
-            elif edu[i] == 2:
-                x += coef[8]
+            x = (
+                coef[COEF_INTERCEPT] + coef[COEF_WAGE_GAIN] * log_gain[region[i]]
+                + coef[COEF_AGE_DECADE] * (age / _MONTHS_PER_DECADE - ref_decades) + coef[COEF_RISK_TOLERANCE] * risk[i]
+            )  # fmt: skip
+            if status[i] == _UNEMP:
+                months_unemployed = min(month - since[i], cap_months)
+                x += coef[COEF_UNEMPLOYED] + coef[COEF_UNEMPLOYMENT_YEARS] * months_unemployed / MONTHS_PER_YEAR
+            if sex[i] == FEMALE:
+                x += coef[COEF_FEMALE]
+            if edu[i] == EDU_SECONDARY:
+                x += coef[COEF_SECONDARY]
+            elif edu[i] == EDU_TERTIARY:
+                x += coef[COEF_TERTIARY]
             if ties[i] > 0:
-                x += coef[9]
+                x += coef[COEF_TIES]
             if u < 1.0 / (1.0 + np.exp(-x)):
                 out[k] = i
                 k += 1
@@ -114,21 +139,24 @@ class Migration:
         self.p = sc.migration
         self.keys = keys
         self.out = np.empty(4096, dtype=np.int64)  # lookers' ids (grown when needed)
-        self.cap_months = int(sc.migration.desperation_cap_years * 12)
+        self.cap_months = int(sc.migration.desperation_cap_years * MONTHS_PER_YEAR)
         p = self.p
-        self.coef = np.array(
-            [p.intercept, p.wage_gain, p.unemployed, p.unemployment_years, p.age_decade, p.female,
-             p.risk_tolerance, p.secondary, p.tertiary, p.ties],
-        )  # fmt: skip
+        by_position = {
+            COEF_INTERCEPT: p.intercept, COEF_WAGE_GAIN: p.wage_gain, COEF_UNEMPLOYED: p.unemployed,
+            COEF_UNEMPLOYMENT_YEARS: p.unemployment_years, COEF_AGE_DECADE: p.age_decade, COEF_FEMALE: p.female,
+            COEF_RISK_TOLERANCE: p.risk_tolerance, COEF_SECONDARY: p.secondary, COEF_TERTIARY: p.tertiary,
+            COEF_TIES: p.ties,
+        }  # fmt: skip
+        self.coef = np.array([by_position[k] for k in range(N_COEFS)])  # the logit's coefficients by position
 
     def _upper_bound(self, log_gain: np.ndarray) -> float:
         """The largest looking probability any resident can have this month."""
         p, c = self.p, self.coef
-        ages = np.array([p.min_age, p.max_age]) / 10.0 - p.reference_age / 10.0
+        ages = np.array([p.min_age, p.max_age]) / _YEARS_PER_DECADE - p.reference_age / _YEARS_PER_DECADE
         x = (
             p.intercept + max(p.wage_gain * log_gain.max(), p.wage_gain * log_gain.min())
             + max(0.0, p.unemployed + max(0.0, p.unemployment_years) * p.desperation_cap_years)
-            + max(c[4] * ages) + max(0.0, p.female) + max(0.0, p.risk_tolerance)
+            + max(c[COEF_AGE_DECADE] * ages) + max(0.0, p.female) + max(0.0, p.risk_tolerance)
             + max(0.0, p.secondary, p.tertiary) + max(0.0, p.ties)
         )  # fmt: skip
         return float(min(1.0, sigmoid(x) * 1.000001))
@@ -147,11 +175,14 @@ class Migration:
             return np.empty(0, dtype=np.int64)
         log_gain, p_tie = self.month_terms(ctx, emigrants_by_region, residents_by_region)
         month, look, tie, cap = ctx.month, self.keys["migration.look"], self.keys["migration.ties"], self.cap_months
-        min_age, max_age, c = self.p.min_age * 12, self.p.max_age * 12 + 11, self.coef
-        ref = self.p.reference_age / 10.0  # the reference age in decades
+        min_age = self.p.min_age * MONTHS_PER_YEAR
+        max_age = self.p.max_age * MONTHS_PER_YEAR + (MONTHS_PER_YEAR - 1)  # to the last month of age max_age
+        c = self.coef
+        ref = self.p.reference_age / _YEARS_PER_DECADE  # the reference age in decades
         n = _may_look(
             pop.n, pop.status, pop.birth, pop.since, pop.sex, pop.edu, pop.ties, pop.risk, month, look, tie,
-            float(min_age), float(max_age), threshold(p_tie.max()), c[0] + (c[1] * log_gain).max() - ref * c[4], c,
+            float(min_age), float(max_age), threshold(p_tie.max()),
+            c[COEF_INTERCEPT] + (c[COEF_WAGE_GAIN] * log_gain).max() - ref * c[COEF_AGE_DECADE], c,
             cap, pop.marks,
         )  # fmt: skip
         if self.out.shape[0] < n:

@@ -27,6 +27,7 @@ from sim.core.economy import LABOUR, SEXUAL
 from sim.core.population import FORMER_VICTIM, IDENTIFIED, SEXUAL_BOUND, Status
 from sim.processes.migration import depart, sigmoid
 from sim.processes.recruiters import DECEPTIVE, INFORMAL, LICENSED  # noqa: F401  (the kinds of recruiter)
+from sim.scenario.units import MONTHS_PER_YEAR
 
 
 def pick(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -77,7 +78,7 @@ def step(model, country, lookers: np.ndarray, ctx, counts: dict) -> None:
     # 3. offers and acceptance
     years_unemp = np.where(
         pop.status[who] == Status.UNEMPLOYED,
-        np.minimum(m - pop.since[who].astype(np.int32), mp.desperation_cap_years * 12) / 12.0,
+        np.minimum(m - pop.since[who].astype(np.int32), mp.desperation_cap_years * MONTHS_PER_YEAR) / MONTHS_PER_YEAR,
         0.0,
     )
     home_wage = ctx.home_wage[r_who]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from sim.engine.runner import profiles, run
 from sim.scenario import ROOT
+from sim.scenario.units import MONTHS_PER_YEAR
 
 
 def _year(df: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -31,6 +32,7 @@ def measures(df: pd.DataFrame) -> dict[str, float]:
     pop0 = df["population_home"].iloc[0]
     per100k = lambda x: x / pop0 * 1e5  # noqa: E731
     entered = body["trafficked"].sum()
+    years = len(body) / MONTHS_PER_YEAR  # the years of the run
     victims = (body["victims_sexual"] + body["victims_labour"]).mean()
     left = body[["emigrants_legal", "emigrants_irregular", "trafficked"]].sum(axis=1)
     last = df.iloc[-1]
@@ -41,18 +43,20 @@ def measures(df: pd.DataFrame) -> dict[str, float]:
         "crude death rate 2000 (per 1,000)": y0["deaths_home"].sum() / pop0 * 1e3,
         "crude birth rate 2000 (per 1,000)": y0["births"].sum() / pop0 * 1e3,
         "unemployment rate 2000 / 2008": f"{_year(df, 2000)['unemployment_rate'].mean():.3f} / {_year(df, 2008)['unemployment_rate'].mean():.3f}",
-        "victims trafficked per year per 100k residents": per100k(entered / (len(body) / 12)),
+        "victims trafficked per year per 100k residents": per100k(entered / years),
         "victims in exploitation per 100k residents (mean)": per100k(victims),
         "mean months in exploitation (stock / inflow)": victims / max(entered / len(body), 1e-9),
         "share of victims in sexual exploitation": body["victims_sexual"].mean() / victims,
-        "victims identified per year per 4 million": body["victims_identified"].sum() / (len(body) / 12) / pop0 * 4e6,
-        "convictions per year": body["convictions"].sum() / (len(body) / 12),
+        "victims identified per year per 4 million": body["victims_identified"].sum() / years / pop0 * 4e6,
+        "convictions per year": body["convictions"].sum() / years,
         "share abroad in 2019 (of residents at start)": abroad / pop0,
         "tertiary share of emigrants": (body["emigrants_tertiary_share"] * left).sum() / left.sum(),
         "women's share of emigrants": who.loc[who["sex"] == "female", "persons"].sum() / who["persons"].sum(),
         "women's share of persons trafficked": _share(trafficked, trafficked["sex"] == "female"),
         "share of persons trafficked aged 15-24": _share(trafficked, trafficked["age_band"] == "15-24"),
-        "gang revenue per victim-year (USD)": body["gang_revenue_usd"].sum() / max(victims * len(body) / 12, 1e-9),
+        "gang revenue per victim-year (USD)": (
+            body["gang_revenue_usd"].sum() / max(victims * len(body) / MONTHS_PER_YEAR, 1e-9)
+        ),
     }
 
 
