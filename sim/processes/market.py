@@ -91,8 +91,9 @@ class Market:
     def update(self, model, ctx) -> None:
         """This month's prices (from last month's victims held) and expected margins."""
         sc, mp, pp, ep = self.sc, self.sc.market, self.sc.police, self.sc.exploitation
-        self.price = self._adjust(self.price, self.clearing_price(model.victims_exploited, ctx))
-        arriving = model.victims_exploited + model.victims_in_transit
+        exploited, in_transit = model.state.victims_exploited, model.state.victims_in_transit  # last month's census
+        self.price = self._adjust(self.price, self.clearing_price(exploited, ctx))
+        arriving = exploited + in_transit
         self.expected = self._adjust(self.expected, self.clearing_price(arriving, ctx))
         self.raid = self.raid_hazard(model, ctx)
         self.p_stop = self.stop_probability(model)  # [country]

@@ -38,3 +38,8 @@ class Recruiter(mesa.Agent):
         if self.gang is not None and self in self.gang.recruiters:
             self.gang.recruiters.remove(self)
         self.remove()
+
+
+def recruiters_step(model) -> None:
+    """Every active recruiter's month, in creation order (``Recruiter.step``: months active, exposure)."""
+    model.agents_of(Recruiter).do("step")
