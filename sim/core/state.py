@@ -94,7 +94,7 @@ class RunningAverages:
     def start(cls, recruiter_yield: float, n_destinations: int, n_countries: int, n_regions: int) -> RunningAverages:
         """The averages before the first month: no gang's rows yet."""
         return cls(
-            recruiter_yield=float(recruiter_yield),
+            recruiter_yield=recruiter_yield,
             held=np.zeros((0, n_destinations)),
             in_transit=np.zeros((0, n_countries)),
             recruited=np.zeros((0, n_regions)),

@@ -16,8 +16,8 @@
  8. police and courts                      ``police_step``, ``Courts.step``
  9. migrants abroad return or settle       ``migration.return_or_settle``
 10. demography                             ``demography.step``
-11. census: what the row and next month read  ``take_census`` (``recording.census``)
-12. record the month                       ``recording.record``
+11. census and record                      ``take_census`` (``recording.census``: what the row and the next
+                                          month's rules read), ``recording.record`` (the row; changes nothing)
 
 Steps 2-4 run country by country, 5 and 6 for each country, 7-8 once for the shared actors, 9-10
 country by country. The month's shared state is ``state`` (``sim.core.state.MonthState``).
@@ -39,12 +39,21 @@ from sim.engine.recording import census, record
 from sim.processes import demography, exploitation, labour, migration, recruitment, transit
 from sim.processes.courts import Courts
 from sim.processes.gangs import (
-    Gang, gang_arrays, gang_entry, gangs_step, informal_recruiters, month_risks, new_gang, random_gang,
-    recruiter_tallies, update_recruiter_yield, update_running_averages,
+    Gang,
+    gang_arrays,
+    gang_entry,
+    gangs_step,
+    informal_recruiters,
+    month_risks,
+    new_gang,
+    random_gang,
+    recruiter_tallies,
+    update_recruiter_yield,
+    update_running_averages,
 )  # fmt: skip
 from sim.processes.market import Market
 from sim.processes.police import PoliceUnit, operation_rates, police_step
-from sim.processes.recruiters import DECEPTIVE, INFORMAL, KINDS, LICENSED, Recruiter, recruiters_step
+from sim.processes.recruiters import DECEPTIVE, INFORMAL, KINDS, LICENSED, Recruiter, recruiter_table, recruiters_step
 from sim.scenario import Scenario
 
 PER_MILLION = 1e6  # residents per million (gangs' counts are per million residents)
@@ -118,7 +127,7 @@ class MigrationModel(mesa.Model):
         for country in self.countries:
             labour.step(country, country.ctx, state)  # 2
             lookers = migration.look_abroad(country, country.ctx, state)  # 3
-            recruitment.step(country, country.ctx, state, lookers, self.recruiter_table(country), market)  # 4
+            recruitment.step(country, country.ctx, state, lookers, recruiter_table(self, country), market)  # 4
         for country in self.countries:
             transit.step(country, country.ctx, state)  # 5
         for country in self.countries:
@@ -128,7 +137,7 @@ class MigrationModel(mesa.Model):
             migration.return_or_settle(country, country.ctx, state)  # 9
             demography.step(country, country.ctx, state)  # 10
         self.take_census()  # 11
-        self.rows.append(record(self))  # 12
+        self.rows.append(record(self))  # 11
 
     def actors_month(self, ctx) -> None:
         """Steps 7-8, the shared actors' month (also the reference engine's): gangs, recruiters, police, courts."""
@@ -215,7 +224,9 @@ class MigrationModel(mesa.Model):
             new_gang(self, demand0, 0)
         self.state.gangs = gang_arrays(self)
         hiring = params.recruitment
-        per = {LICENSED: hiring.licensed_per_100k, DECEPTIVE: hiring.deceptive_per_100k, INFORMAL: hiring.informal_per_100k}
+        per = {
+            LICENSED: hiring.licensed_per_100k, DECEPTIVE: hiring.deceptive_per_100k, INFORMAL: hiring.informal_per_100k
+        }
         reach = {LICENSED: hiring.reach_licensed, DECEPTIVE: hiring.reach_deceptive, INFORMAL: hiring.reach_informal}
         for g, residents0 in enumerate(self.region_residents0):
             residents = residents0 / PER_100K
@@ -232,41 +243,10 @@ class MigrationModel(mesa.Model):
                             continue
                     Recruiter(self, kind, g, reach[kind], gang=gang)
 
-    def draw_region(self, decision: str, month: int, uid: int, routes: np.ndarray | None = None) -> int:
-        """One of the run's regions, drawn in proportion to its residents at the start (keyed by ``uid``).
-
-        With several countries and a gang's ``routes``, each region's weight is also its country's best
-        margin on those routes (``Market.country_margin``, zero where none pays): a gang hires where a
-        recruit pays most, and moves between countries as their margins change.
-        """
-        if len(self.countries) == 1:  # the regions' shares as given
-            weights = np.array([r.share for r in self.params.regions.values()])
-        else:
-            weights = self.region_residents0
-        if len(self.countries) > 1 and routes is not None:
-            pays = np.maximum(self.market.country_margin[:, routes].max(axis=(1, 2)), 0.0) if routes.size else 0
-            if np.any(pays > 0):
-                weights = weights * pays[self.region_country]
-        u = float(actor_uniforms(self.keys, decision, month, uid)[0])
-        return int(min(np.searchsorted(np.cumsum(weights) / weights.sum(), u, side="right"), len(weights) - 1))
-
     # -- views the processes read ------------------------------------------------------------------
     def agents_of(self, cls) -> AgentSet:
         """The active agents of one type (an empty AgentSet when there are none)."""
         return self.agents_by_type[cls] if cls in self.agents_by_type else AgentSet([], random=self.random)
-
-    def recruiter_table(self, country: Country) -> dict:
-        """Active recruiters in ``country``: the agents, and their rid, region (the country's index), reach,
-        kind and gang id (-1: honest) as arrays."""
-        recs = [r for r in self.agents_of(Recruiter) if r.region in country.regions]
-        return {
-            "agents": recs,
-            "rid": np.array([r.rid for r in recs], dtype=np.int64),
-            "region": np.array([r.region - country.offset for r in recs], dtype=np.int64),
-            "reach": np.array([r.reach for r in recs], dtype=np.float64),
-            "kind": np.array([r.kind for r in recs], dtype=np.int64),
-            "gang": np.array([r.gang.gid if r.gang is not None else -1 for r in recs], dtype=np.int64),
-        }
 
     def recruiters_in_region(self, region: int) -> list[Recruiter]:
         """Active recruiters in one of the run's regions."""

@@ -1,5 +1,6 @@
-"""The census (step 11) and recording a month (step 12): one pass over the persons counts what the
-outputs and the next month's rules need (``census``); ``record`` makes the month's row from it.
+"""The census and recording a month (step 11): one pass over the persons counts what the outputs and the
+next month's rules need (``census``, kept on the country by ``MigrationModel.take_census``); ``record``
+makes the month's row from it and changes no state.
 
 The row's columns are declared in ``sim.core.outputs``; this module fills them. Counts are converted to
 real persons here (times ``scale``), and nowhere else.

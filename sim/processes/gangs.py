@@ -30,7 +30,7 @@ import mesa
 import numpy as np
 
 from sim.core.rng import actor_binomial, actor_poisson, actor_uniforms
-from sim.core.state import GangArrays, Risks, RunningAverages
+from sim.core.state import GangArrays, Risks
 from sim.processes.police import expected_loss
 from sim.processes.recruiters import DECEPTIVE, INFORMAL, Recruiter
 
@@ -110,7 +110,8 @@ class Gang(mesa.Agent):
             for _ in range(int(actor_poisson(model.keys, "gangs.hires", ctx.month, self.gid, lam)[0])):
                 self.hire(ctx.month)
         elif gain < 0 and paid:
-            fired = int(actor_binomial(model.keys, "gangs.fires", ctx.month, self.gid, len(paid), gp.fire_rate * pull)[0])
+            p_fire = gp.fire_rate * pull
+            fired = int(actor_binomial(model.keys, "gangs.fires", ctx.month, self.gid, len(paid), p_fire)[0])
             for r in paid[len(paid) - fired:]:
                 r.leave()
 
@@ -129,10 +130,10 @@ class Gang(mesa.Agent):
 
     def hire(self, month: int, kind: int = DECEPTIVE, region: int | None = None) -> Recruiter:
         """A new recruiter: a paid front in a region drawn by population shares (and, with several
-        countries, their margins: ``MigrationModel.draw_region``), or a given kind and region."""
+        countries, their margins: ``hire_region``), or a given kind and region."""
         model, rp = self.model, self.model.params.recruitment
         if region is None:
-            region = model.draw_region("gangs.hire_region", month, len(model.recruiter_list), self.routes)
+            region = hire_region(model, "gangs.hire_region", month, len(model.recruiter_list), self.routes)
         reach = rp.reach_deceptive if kind == DECEPTIVE else rp.reach_informal
         rec = Recruiter(model, kind, region, reach, gang=self)
         if kind == DECEPTIVE:
@@ -203,6 +204,25 @@ def new_gang(model, weights: np.ndarray, month: int) -> Gang:
     return Gang(model, routes, gp.members, gp.capital)
 
 
+def hire_region(model, decision: str, month: int, uid: int, routes: np.ndarray | None = None) -> int:
+    """One of the run's regions, drawn in proportion to its residents at the start (keyed by ``uid``).
+
+    With several countries and a gang's ``routes``, each region's weight is also its country's best
+    margin on those routes (``Market.country_margin``, zero where none pays): a gang hires where a
+    recruit pays most, and moves between countries as their margins change.
+    """
+    if len(model.countries) == 1:  # the regions' shares as given
+        weights = np.array([r.share for r in model.params.regions.values()])
+    else:
+        weights = model.region_residents0
+    if len(model.countries) > 1 and routes is not None:
+        pays = np.maximum(model.market.country_margin[:, routes].max(axis=(1, 2)), 0.0) if routes.size else 0
+        if np.any(pays > 0):
+            weights = weights * pays[model.region_country]
+    u = float(actor_uniforms(model.keys, decision, month, uid)[0])
+    return int(min(np.searchsorted(np.cumsum(weights) / weights.sum(), u, side="right"), len(weights) - 1))
+
+
 def random_gang(model, rid: int) -> Gang | None:
     """An active gang drawn for recruiter ``rid`` at the start (keyed), or None when there is none."""
     active = [g for g in model.gang_list if g.active]
@@ -227,7 +247,7 @@ def month_risks(model) -> Risks:
     """The month's raid and interdiction probabilities for the victims of each gang (less its protection)."""
     protection = model.state.gangs.protection
     dest_ix = [u.uix for u in model.dest_units]
-    border_ix = [c.border.uix for c in model.countries]
+    border_ix = [country.border.uix for country in model.countries]
     return Risks(
         raid=model.market.raid[None, :] * (1 - protection[:, dest_ix]),
         stop=model.market.p_stop[None, :] * (1 - protection[:, border_ix]),

@@ -110,20 +110,20 @@ class PoliceUnit(mesa.Agent):
 
     def arrest_through_victims(self, freed_by_gang: np.ndarray, ctx) -> None:
         """Members arrested in raids or stops: ``arrests_per_rescue`` per victim expected freed, at most all."""
-        model, pp = self.model, self.police
+        model, law = self.model, self.police
         gangs = [g for g in self._gangs(freed_by_gang) if int(g.members) > 0]
         if not gangs:
             return
         ids = np.array([g.gid for g in gangs])
         members = np.array([int(g.members) for g in gangs])
-        p = np.minimum(1.0, pp.arrests_per_rescue * freed_by_gang[ids] / members)
+        p = np.minimum(1.0, law.arrests_per_rescue * freed_by_gang[ids] / members)
         arrested = actor_binomial(model.keys, f"police.arrests_through_victims.{self.uix}", ctx.month, ids, members, p)
         for gang, n in zip(gangs, arrested):
             model.courts.file(self, gang, int(n), ctx)
 
     def investigate_gangs(self, visibility: np.ndarray, ctx) -> None:
         """Investigations shared by visibility; each uncovered gang loses ``arrest_share`` of its members."""
-        model, pp = self.model, self.police
+        model, law = self.model, self.police
         gangs = self._gangs(visibility)
         if not gangs:
             return
@@ -134,8 +134,9 @@ class PoliceUnit(mesa.Agent):
         for gang, n_ops in zip(gangs, ops):
             if n_ops <= 0 or gang.members <= 0:
                 continue
-            p = 1 - (1 - pp.arrest_share) ** int(n_ops)
-            arrested = int(actor_binomial(model.keys, f"police.gang_arrests.{self.uix}", ctx.month, gang.gid, int(gang.members), p)[0])
+            p = 1 - (1 - law.arrest_share) ** int(n_ops)
+            decision = f"police.gang_arrests.{self.uix}"
+            arrested = int(actor_binomial(model.keys, decision, ctx.month, gang.gid, int(gang.members), p)[0])
             model.courts.file(self, gang, arrested, ctx)
 
     def recruiter_hazards(self, suspects: list, ctx) -> np.ndarray:
@@ -146,10 +147,10 @@ class PoliceUnit(mesa.Agent):
         that the hazard is linear in the persons recruited and the same whether they come one by one
         or in a person-agent's lump); the unit runs ``capacity`` investigations, at most one per suspect.
         """
-        pp = self.police
+        law = self.police
         exposure = np.array([r.exposure for r in suspects])
         capacity = self.capacity(ctx)
-        hazard = capacity * pp.detection_rate * self.quality(ctx) * exposure / max(len(suspects), capacity)
+        hazard = capacity * law.detection_rate * self.quality(ctx) * exposure / max(len(suspects), capacity)
         return 1 - np.exp(-hazard)
 
     def investigate_recruiters(self, ctx) -> None:

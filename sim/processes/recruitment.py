@@ -41,7 +41,7 @@ def pick(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 def step(country, ctx, state: MonthState, lookers: np.ndarray, recruiters: dict, market) -> None:
     """Recruitment in ``country`` (``sim.engine.country.Country``): its ``lookers`` (person ids), its active
-    ``recruiters`` (``MigrationModel.recruiter_table``) and the month's ``market``; victims' transport is
+    ``recruiters`` (``sim.processes.recruiters.recruiter_table``) and the month's ``market``; victims' transport is
     tallied for their gangs in ``state``."""
     params, pop, keys, m, counts = country.params, country.pop, country.keys, ctx.month, country.counts
     mp, rp = params.migration, params.recruitment

@@ -16,7 +16,9 @@ from sim.core.state import GangTallies, MonthState
 from sim.processes.migration import come_home
 
 
-def note_returned_victims(tallies: GangTallies, scale: float, offset: int, gang: np.ndarray, region: np.ndarray) -> None:
+def note_returned_victims(
+    tallies: GangTallies, scale: float, offset: int, gang: np.ndarray, region: np.ndarray
+) -> None:
     """Victims back home this month, by gang and home region (``region``: the country's index, ``offset``
     its first region's index among the run's), in real persons (future informal recruiters)."""
     returned = tallies.returned_victims
