@@ -335,8 +335,8 @@ class ReferenceModel(MigrationModel):
     def step(self) -> None:
         """One month, in the order of ``MigrationModel.step``, with the persons as agents."""
         state, market, country = self.state, self.market, self.country
-        counts = country.counts
         ctx = self.begin_month()  # 1
+        counts = country.counts  # the month's, zeroed by begin_month
         state.gangs = gang_arrays(self)  # 1
         market.update(self, ctx)  # 1
         state.risks = month_risks(self)  # 1
