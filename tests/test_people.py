@@ -45,16 +45,17 @@ def test_life_expectancy_follows_its_path(engine):
     }  # fmt: skip
     model = model_class(engine)(resolve(SCENARIOS / "baseline.toml", over, scale=1, months=36))
     model.run(24)  # to December 2001
+    country = model.countries[0]
     if engine == "vectorised":
-        alive = np.flatnonzero(model.pop.status[: model.pop.n] != 8)
-        birth, sex = model.pop.birth[alive].astype(np.int64), model.pop.sex[alive].astype(np.int64)
+        alive = np.flatnonzero(country.pop.status[: country.pop.n] != 8)
+        birth, sex = country.pop.birth[alive].astype(np.int64), country.pop.sex[alive].astype(np.int64)
     else:
         birth = np.array([p.birth for p in model.persons], dtype=np.int64)
         sex = np.array([p.sex for p in model.persons], dtype=np.int64)
-    age = np.clip(25 - birth, 0, model.life.n_ages - 13)
+    age = np.clip(25 - birth, 0, country.life.n_ages - 13)
 
     def expected(month: int) -> float:
-        cum = model.life.cum(month)
+        cum = country.life.cum(month)
         return float((1 - np.exp(-(cum[sex, age + 12] - cum[sex, age]))).sum())
 
     model.run(12)  # 2002

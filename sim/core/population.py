@@ -124,9 +124,6 @@ class Population:
         self.n += k
         return ids
 
-    def age_years(self, ids: np.ndarray, month: int) -> np.ndarray:
-        return (month - self.birth[ids].astype(np.int32)) / MONTHS_PER_YEAR
-
     def refresh_abroad(self) -> None:
         """Drop from ``abroad_ids`` the persons who came home or died."""
         ids = self.abroad_ids

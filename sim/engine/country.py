@@ -16,6 +16,7 @@ from sim.core import interventions
 from sim.core.economy import month_context
 from sim.core.population import initial_population
 from sim.core.rng import Keys
+from sim.core.state import Census
 from sim.engine.recording import Profiles
 from sim.processes.demography import Demography, LifeTables
 from sim.processes.migration import Migration
@@ -40,12 +41,13 @@ class Country:
         self.interventions = interventions.build(params)
         self.migration = Migration(params, keys)
         self.demography = Demography(params, keys, self.life)
-        self.emigrants_by_region = np.zeros(self.n_regions)
         self.profiles = Profiles(params)  # who left, over the run
         self.ctx = month_context(params, 1, self.interventions)  # the context at the start
         self.source_units: list = []
         self.border = None
-        self.counts: dict = {}
+        self.counts: dict = {}  # the month's tallies of its persons (person-agents; ``MigrationModel.zero_counts``)
+        self.census: Census | None = None  # its census at the end of the last month (``sim.engine.recording.census``)
+        self.labour_force0: np.ndarray | None = None  # [region, young, k] its labour force at the start
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
         self.revenue = 0.0  # gangs' revenue from this country's victims this month (USD)
         self.rows: list[dict] = []
@@ -57,6 +59,6 @@ class Country:
 
     def start_month(self, month: int) -> None:
         """The month's context (economy, interventions in force) and zeroed tallies."""
-        self.ctx = month_context(self.params, month, self.interventions, self.labour_counts, self.labour_force0)
+        self.ctx = month_context(self.params, month, self.interventions, self.census.labour, self.labour_force0)
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
         self.revenue = 0.0

@@ -1,4 +1,6 @@
-"""Recording a month (step 11): one pass over the persons counts what the outputs need.
+"""The census and recording a month (step 11): one pass over the persons counts what the outputs and the
+next month's rules need (``census``, kept on the country by ``MigrationModel.take_census``); ``record``
+makes the month's row from it and changes no state.
 
 The row's columns are declared in ``sim.core.outputs``; this module fills them. Counts are converted to
 real persons here (times ``scale``), and nowhere else.
@@ -12,6 +14,7 @@ import numpy as np
 from sim.core.economy import LABOUR, SEXUAL
 from sim.core.outputs import CHANNELS, EDUCATIONS, NAMES, PROFILE_COLUMNS, SEXES, age_band_labels, per_destination_row
 from sim.core.population import EDU_TERTIARY, SEXUAL_BOUND, Population, Status
+from sim.core.state import Census
 from sim.scenario.units import MONTHS_PER_YEAR
 
 _HOME_MAX = np.uint8(Status.INACTIVE)
@@ -89,68 +92,78 @@ class Profiles:
         return cols
 
 
-def census(model, country) -> dict:
-    """State of ``country`` at the end of the month, stored on it for next month's rules, and counted."""
+def census(country, month: int, troops: np.ndarray) -> Census:
+    """State of ``country`` at the end of ``month``: what its row counts and its next month's rules read
+    (``troops``: the destinations' troops of the month, for the victims where troops are stationed)."""
     pop: Population = country.pop
-    sc = country.params
+    params = country.params
     pop.refresh_abroad()
     by_status, ages, labour, residents = _census(
-        pop.n, pop.status, pop.birth, pop.region, pop.edu, model.month, country.n_regions,
-        sc.outputs.working_age * MONTHS_PER_YEAR, sc.outputs.old_age * MONTHS_PER_YEAR,
-        sc.economy.youth_age * MONTHS_PER_YEAR,
+        pop.n, pop.status, pop.birth, pop.region, pop.edu, month, country.n_regions,
+        params.outputs.working_age * MONTHS_PER_YEAR, params.outputs.old_age * MONTHS_PER_YEAR,
+        params.economy.youth_age * MONTHS_PER_YEAR,
     )  # fmt: skip
-    country.labour_counts = labour
-    country.residents_by_region = residents
     # victims in exploitation (what the markets clear) and on their way, by destination and type, in real persons
     ids = pop.abroad_ids
     st = pop.status[ids]
-    n_dest = len(sc.destinations)
+    n_dest = len(params.destinations)
 
     def by_market(v: np.ndarray, sexual: np.ndarray) -> np.ndarray:
         cell = pop.dest[v].astype(np.int64) * 2 + np.where(sexual, SEXUAL, LABOUR)
-        return (np.bincount(cell, minlength=2 * n_dest).reshape(n_dest, 2) * sc.scale).astype(np.float64)
+        return (np.bincount(cell, minlength=2 * n_dest).reshape(n_dest, 2) * params.scale).astype(np.float64)
 
     v = ids[(st == Status.SEXUAL) | (st == Status.LABOUR)]
     vs = pop.status[v]
-    country.victims_exploited = by_market(v, vs == Status.SEXUAL)
     moving = ids[st == Status.TRANSIT]
-    country.victims_in_transit = by_market(moving, (pop.flags[moving] & SEXUAL_BOUND) > 0)
     exploited = v[vs == Status.SEXUAL]
-    troops = model.ctx.troops
-    peacekeeping = int((troops[pop.dest[exploited]] > 0).sum())
-    return {"by_status": by_status, "ages": ages, "labour": labour, "peacekeeping": peacekeeping,
-            "victims": country.victims_exploited}  # fmt: skip
+    return Census(
+        by_status=by_status,
+        ages=ages,
+        labour=labour,
+        residents=residents,
+        emigrants=country.counts["_emigrants_by_region"],
+        victims_exploited=by_market(v, vs == Status.SEXUAL),
+        victims_in_transit=by_market(moving, (pop.flags[moving] & SEXUAL_BOUND) > 0),
+        peacekeeping=int((troops[pop.dest[exploited]] > 0).sum()),
+    )
 
 
 def record(model) -> dict:
-    """The output row of the current month for the run, the sum over its countries; each country's own
-    row is appended to its ``rows``."""
-    parts = [census(model, c) for c in model.countries]
-    model.victims_exploited = sum(c.victims_exploited for c in model.countries)
-    model.victims_in_transit = sum(c.victims_in_transit for c in model.countries)
-    mk = model.market
-    price = mk.price if mk.price is not None else mk.clearing_price(model.victims_exploited, model.ctx)
+    """The output row of the current month for the run, the sum over its countries, from each country's
+    census of the month (``Country.census``); each country's own row is appended to its ``rows``. It
+    reads the model and changes nothing but the countries' ``rows``."""
+    parts = [_census_columns(c.census) for c in model.countries]
+    market = model.market
+    price = market.price
+    if price is None:  # before the first month
+        price = market.clearing_price(model.state.victims_exploited, model.ctx)
     if len(model.countries) == 1:
-        c = model.countries[0]
-        row = _row(model, parts[0], c.counts, model.actor_row(), price)
-        c.rows.append(row)
+        country = model.countries[0]
+        row = _row(model, parts[0], country.counts, model.actor_row(), price)
+        country.rows.append(row)
         return row
-    for c, part in zip(model.countries, parts):
-        c.rows.append(_row(model, part, c.counts, model.actor_row(c), price))
+    for country, part in zip(model.countries, parts):
+        country.rows.append(_row(model, part, country.counts, model.actor_row(country), price))
     total = {k: sum(p[k] for p in parts) for k in parts[0] if k != "labour"}
     total["labour"] = np.concatenate([p["labour"] for p in parts])  # [the run's regions, ...]
     counts: dict = {}
-    for c in model.countries:
-        for name, value in c.counts.items():
+    for country in model.countries:
+        for name, value in country.counts.items():
             if not name.startswith("_") or name in ("_emigrants_tertiary", "_emigrants_female"):
                 counts[name] = counts.get(name, 0) + value
     return _row(model, total, counts, model.actor_row(), price)
 
 
-def _row(model, c: dict, counts: dict, actors: dict, price: np.ndarray) -> dict:
-    """An output row from a census ``c`` (of a country, or summed), the month's ``counts`` of persons
+def _census_columns(kept: Census) -> dict:
+    """What a row reads of a census, as a dict (summed over countries by ``record``)."""
+    return {"by_status": kept.by_status, "ages": kept.ages, "labour": kept.labour, "peacekeeping": kept.peacekeeping,
+            "victims": kept.victims_exploited}  # fmt: skip
+
+
+def _row(model, columns: dict, counts: dict, actors: dict, price: np.ndarray) -> dict:
+    """An output row from a census's ``columns`` (of a country, or summed), the month's ``counts`` of persons
     (person-agents), the actors' columns and the prices."""
-    s, a, lab = c["by_status"], c["ages"], c["labour"]
+    s, a, lab = columns["by_status"], columns["ages"], columns["labour"]
     scale = model.params.scale
     row = dict.fromkeys(NAMES, 0.0)
     row["month"] = model.month
@@ -164,7 +177,7 @@ def _row(model, c: dict, counts: dict, actors: dict, price: np.ndarray) -> dict:
     row["in_transit"] = int(s[Status.TRANSIT]) * scale
     row["victims_sexual"] = int(s[Status.SEXUAL]) * scale
     row["victims_labour"] = int(s[Status.LABOUR]) * scale
-    row["victims_peacekeeping"] = c["peacekeeping"] * scale
+    row["victims_peacekeeping"] = columns["peacekeeping"] * scale
     row["working_age_share"] = a[1] / max(1, a.sum())
     row["old_age_dependency_ratio"] = a[2] / max(1, a[1])
     emp, unemp = lab[..., 0].sum(), lab[..., 1].sum()
@@ -173,5 +186,5 @@ def _row(model, c: dict, counts: dict, actors: dict, price: np.ndarray) -> dict:
     row["emigrants_tertiary_share"] = counts.get("_emigrants_tertiary", 0) / left if left else 0.0
     row["emigrants_female_share"] = counts.get("_emigrants_female", 0) / left if left else 0.0
     row.update(actors)
-    row.update(per_destination_row(list(model.params.destinations), c["victims"], price))
+    row.update(per_destination_row(list(model.params.destinations), columns["victims"], price))
     return row

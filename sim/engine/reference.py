@@ -50,6 +50,7 @@ from sim.engine.model import MigrationModel
 from sim.engine.recording import record
 from sim.processes.demography import fertility_by_age
 from sim.processes.exploitation import tally_victims
+from sim.processes.gangs import gang_arrays, month_risks
 from sim.processes.labour import job_rates
 from sim.processes.recruiters import Recruiter
 from sim.processes.recruitment import INFORMAL, LICENSED, tally_recruits
@@ -190,15 +191,16 @@ class PersonAgent(mesa.Agent):
 
     def endure(self, p_raid: float) -> str | None:
         """A month in exploitation: work off debt; then die, be rescued, escape, be released, or stay."""
-        ep = self.model.params.exploitation
-        self.debt = max(0.0, self.debt - ep.debt_repayment)
-        if not self.model.gang_active[self.gang]:
+        rules = self.model.params.exploitation
+        self.debt = max(0.0, self.debt - rules.debt_repayment)
+        if not self.model.state.gangs.active[self.gang]:
             p_release = 1.0  # the gang was broken up
         else:
-            p_release = ep.release_rate + ep.release_debt_paid * (self.debt <= 0)
+            p_release = rules.release_rate + rules.release_debt_paid * (self.debt <= 0)
         exits = (
-            ("died", ep.excess_mortality), ("rescued", p_raid), ("escaped", ep.escape_rate), ("released", p_release)
-        )
+            ("died", rules.excess_mortality), ("rescued", p_raid), ("escaped", rules.escape_rate),
+            ("released", p_release),
+        )  # fmt: skip
         total = max(1.0, sum(p for _, p in exits))  # rates above 1 in total: scaled down
         self.raid_chance = p_raid / total  # what the police's arrests follow
         u = self.random.random() * total
@@ -211,14 +213,14 @@ class PersonAgent(mesa.Agent):
     def freed(self, rescued: bool, ctx) -> tuple[bool, bool]:
         """Out of exploitation: identified (always when rescued, else by services) and home, or stay
         abroad irregularly. Returns (identified now, came home)."""
-        ep = self.model.params.exploitation
+        rules = self.model.params.exploitation
         self.former_victim = True
-        seen = rescued or self.random.random() < min(1.0, ep.identify_escaped + ctx.identification_add)
+        seen = rescued or self.random.random() < min(1.0, rules.identify_escaped + ctx.identification_add)
         self.identified |= seen
-        p_home = ep.return_after_rescue if rescued else ep.return_after_exit
+        p_home = rules.return_after_rescue if rescued else rules.return_after_exit
         if self.random.random() < min(1.0, p_home + ctx.return_support):
             self.come_home()
-            self.awareness = max(self.awareness, ep.returnee_awareness)
+            self.awareness = max(self.awareness, rules.returnee_awareness)
             return seen, True
         self.become(ABROAD_IRREGULAR, self.model.month)
         self.gang = -1
@@ -241,14 +243,14 @@ class PersonAgent(mesa.Agent):
         """Die when the month of death comes; a woman at home of fertile age may give birth."""
         model, month = self.model, self.model.month
         if self.death <= month:
-            model.counts["deaths_home" if self.at_home else "deaths_abroad"] += 1
+            model.country.counts["deaths_home" if self.at_home else "deaths_abroad"] += 1
             model.abroad.discard(self)
             self.remove()
         elif (
             self.sex == FEMALE and self.at_home
             and self.random.random() < model.fertility[(month - self.birth) // MONTHS_PER_YEAR]
         ):
-            model.counts["births"] += 1
+            model.country.counts["births"] += 1
             self.give_birth(month)
 
     def give_birth(self, month: int) -> PersonAgent:
@@ -296,12 +298,12 @@ class ReferenceModel(MigrationModel):
                                  "country; this one has several (use the vectorised engine)"])  # fmt: skip
         super().__init__(scenario, seed)
         self.country = self.countries[0]
-        sc = self.params
-        self.ages = LabourAges(sc.economy)
-        self.fertility = fertility_by_age(sc, 1)
-        self.deportation_rate = np.array([d.deportation_rate for d in sc.destinations.values()])
+        params = self.params
+        self.ages = LabourAges(params.economy)
+        self.fertility = fertility_by_age(params, 1)
+        self.deportation_rate = np.array([d.deportation_rate for d in params.destinations.values()])
         self.abroad = AgentSet([], random=self.random)  # persons abroad or in transit
-        self._persons_from(self.pop)
+        self._persons_from(self.country.pop)
         self.lookers: list[PersonAgent] = []
 
     def _persons_from(self, pop: Population) -> None:
@@ -323,36 +325,44 @@ class ReferenceModel(MigrationModel):
     def lifetime(self, person: PersonAgent) -> int:
         """Month of death of a person entering the model now, from the life table."""
         u = np.array([self.random.random()])
-        return int(self.life.draw_death_month(np.array([person.birth]), np.array([person.sex]), self.month, u)[0])
+        birth, sex = np.array([person.birth]), np.array([person.sex])
+        return int(self.country.life.draw_death_month(birth, sex, self.month, u)[0])
 
     def _redraw_lifetimes(self) -> None:
         """The life table changed: every person's month of death is drawn again, given their age."""
         persons = list(self.persons)
         u = np.array([self.random.random() for _ in persons])
         birth, sex = np.array([p.birth for p in persons]), np.array([p.sex for p in persons])
-        for person, death in zip(persons, self.life.draw_death_month(birth, sex, self.month, u).tolist()):
+        for person, death in zip(persons, self.country.life.draw_death_month(birth, sex, self.month, u).tolist()):
             person.death = death
 
     # -- the month ----------------------------------------------------------------------------------
     def step(self) -> None:
-        ctx = self._start_month()  # 1
-        c = self.counts
-        self.job_loss, self.job_finding = job_rates(self.params.economy, ctx.u_target, self.labour_counts)
-        self.log_gain, self.p_tie = self.migration.month_terms(ctx, self.emigrants_by_region, self.residents_by_region)
+        """One month, in the order of ``MigrationModel.step``, with the persons as agents."""
+        state, market, country = self.state, self.market, self.country
+        ctx = self.begin_month()  # 1
+        counts = country.counts  # the month's, zeroed by begin_month
+        state.gangs = gang_arrays(self)  # 1
+        market.update(self, ctx)  # 1
+        state.risks = month_risks(self)  # 1
+        state.tallies = self.zero_tallies()  # 1
+        self.job_loss, self.job_finding = job_rates(self.params.economy, ctx.u_target, country.census.labour)
+        census = country.census
+        self.log_gain, self.p_tie = country.migration.month_terms(ctx, census.emigrants, census.residents)
         self.lookers = []
         self.persons.shuffle_do("step")  # 2-3
-        self._recruit(ctx, c)  # 4
-        self._transit(ctx, c)  # 5
-        self._exploitation(ctx, c)  # 6
-        self._actors_step(ctx)  # 7-8
+        self._recruit(ctx, counts)  # 4
+        self._transit(ctx, counts)  # 5
+        self._exploitation(ctx, counts)  # 6
+        self.actors_month(ctx)  # 7-8
         for person in self._abroad_with(ABROAD_LEGAL, ABROAD_IRREGULAR):  # 9
-            c["returns"] += person.returns_home()
+            counts["returns"] += person.returns_home()
         self.fertility = fertility_by_age(self.params, self.month)  # 10
-        if self.life.changes(self.month):
+        if country.life.changes(self.month):
             self._redraw_lifetimes()
         self.persons.do("end_month")
-        self.emigrants_by_region = c["_emigrants_by_region"]
-        self.pop = self._census_view()
+        country.pop = self._census_view()
+        self.take_census()  # 11
         self.rows.append(record(self))  # 11
 
     def _abroad_with(self, *statuses: int) -> list[PersonAgent]:
@@ -361,11 +371,11 @@ class ReferenceModel(MigrationModel):
     # -- 4: recruitment ------------------------------------------------------------------------------
     def _recruit(self, ctx, counts: dict) -> None:
         """Lookers leave on their own or wait; recruiters contact the waiting; offers; permits; departures."""
-        sc, rng = self.params, self.random
-        rp, ep = sc.recruitment, sc.exploitation
-        n_dest = len(sc.destinations)
+        params, rng = self.params, self.random
+        rp, rules = params.recruitment, params.exploitation
+        n_dest = len(params.destinations)
         destinations = range(n_dest)
-        weights = [d.migrant_weight for d in sc.destinations.values()]
+        weights = [d.migrant_weight for d in params.destinations.values()]
         recruiters = list(self.agents_of(Recruiter))
         for r in recruiters:
             r.recruits = 0.0
@@ -379,11 +389,12 @@ class ReferenceModel(MigrationModel):
 
         # a waiting looker is reached with probability min(1, reach / residents) in the region,
         # by a recruiter drawn in proportion to reach
-        n_regions = len(sc.regions)
+        n_regions = len(params.regions)
         in_region = [[r for r in recruiters if r.region == k] for k in range(n_regions)]
         reach = [[r.reach for r in rs] for rs in in_region]
         with np.errstate(divide="ignore", invalid="ignore"):
-            p_contact = np.minimum(1.0, np.array([sum(rs) for rs in reach]) / sc.scale / self.residents_by_region)
+            residents = self.country.census.residents
+            p_contact = np.minimum(1.0, np.array([sum(rs) for rs in reach]) / params.scale / residents)
         paying = np.maximum(self.market.country_margin[0], 0.0)  # [destination, type]: where a victim pays
         deceived, irregular = [], []
         for person in waiting:
@@ -401,13 +412,13 @@ class ReferenceModel(MigrationModel):
             else:  # a gang's front: a destination on its routes, in proportion to the margin there
                 share = rp.sexual_share_women if person.sex == FEMALE else rp.sexual_share_men
                 etype = SEXUAL if rng.random() < share else LABOUR
-                route_w = self.gang_routes[recruiter.gang.gid] * paying[:, etype]
+                route_w = self.state.gangs.routes[recruiter.gang.gid] * paying[:, etype]
                 if route_w.sum() <= 0:
                     continue
                 dest = rng.choices(destinations, route_w)[0]
             if not person.accepts(recruiter, dest, deceptive, ctx):
                 continue
-            recruiter.recruits += sc.scale
+            recruiter.recruits += params.scale
             if deceptive:
                 deceived.append((person, dest, etype, recruiter))
             elif recruiter.kind == LICENSED:
@@ -420,7 +431,7 @@ class ReferenceModel(MigrationModel):
         for person, dest, on_own in applicants:
             if rng.random() < min(1.0, ctx.permits[dest] / n_applicants[dest]):
                 self._depart(person, ABROAD_LEGAL, dest, counts, "emigrants_legal")
-            elif on_own and rng.random() < sc.migration.irregular_if_no_permit:
+            elif on_own and rng.random() < params.migration.irregular_if_no_permit:
                 irregular.append((person, dest))
         for person, dest in irregular:
             self._depart(person, ABROAD_IRREGULAR, dest, counts, "emigrants_irregular")
@@ -429,10 +440,11 @@ class ReferenceModel(MigrationModel):
             self._depart(person, TRANSIT, dest, counts, "trafficked")
             person.gang, person.recruiter = recruiter.gang.gid, recruiter.rid
             person.sexual_bound = etype == SEXUAL
-            person.debt = rng.uniform(ep.debt_min, ep.debt_max)
+            person.debt = rng.uniform(rules.debt_min, rules.debt_max)
         if deceived:
-            gangs, dests, etypes = (np.array(x, dtype=np.int64) for x in zip(*[(r.gang.gid, d, t) for _, d, t, r in deceived]))
-            tally_recruits(self, self.country, gangs, dests, etypes)
+            gangs = np.array([recruiter.gang.gid for _, _, _, recruiter in deceived], dtype=np.int64)
+            dests = np.array([dest for _, dest, _, _ in deceived], dtype=np.int64)
+            tally_recruits(self.state.tallies, self.market, params.scale, gangs, dests)
 
     def _depart(self, person: PersonAgent, status: int, dest: int, counts: dict, flow: str) -> None:
         person.leave(status, dest)
@@ -441,35 +453,35 @@ class ReferenceModel(MigrationModel):
         counts["_emigrants_tertiary"] += person.edu == 2
         counts["_emigrants_female"] += person.sex == FEMALE
         counts["_emigrants_by_region"][person.region] += 1
-        self.profiles.add_person(person.sex, self.month - person.birth, person.edu, flow)
+        self.country.profiles.add_person(person.sex, self.month - person.birth, person.edu, flow)
 
     # -- 5-6: transit and exploitation -------------------------------------------------------------
     def _transit(self, ctx, counts: dict) -> None:
-        scale = self.params.scale
+        scale, tallies, stop = self.params.scale, self.state.tallies, self.state.risks.stop
         for person in self._abroad_with(TRANSIT):
             gang = person.gang
-            self.transit_by_gang[gang, 0] += scale
-            self.expected_interdicted_by_gang[gang, 0] += self.stop_gc[gang, 0] * scale
-            if person.travel(self.stop_gc[gang, 0]) == "stopped":
-                self.returned_victims[gang, person.region] += scale
+            tallies.in_transit[gang, 0] += scale
+            tallies.expected_interdicted[gang, 0] += stop[gang, 0] * scale
+            if person.travel(stop[gang, 0]) == "stopped":
+                tallies.returned_victims[gang, person.region] += scale
                 counts["interdicted"] += 1
                 counts["victims_identified"] += 1
                 counts["returns"] += 1
 
     def _exploitation(self, ctx, counts: dict) -> None:
         """Revenue at the market's prices, then each victim's month and way out."""
-        sc = self.params
+        params, tallies = self.params, self.state.tallies
         victims = self._abroad_with(SEXUAL_EXPLOITATION, FORCED_LABOUR)
         if victims:
             tally_victims(
-                self, self.country, np.array([v.gang for v in victims], dtype=np.int64),
+                tallies, self.market, self.country, np.array([v.gang for v in victims], dtype=np.int64),
                 np.array([v.dest for v in victims], dtype=np.int64),
                 np.array([SEXUAL if v.status == SEXUAL_EXPLOITATION else LABOUR for v in victims], dtype=np.int64),
             )  # fmt: skip
         for v in victims:
             gang = v.gang
-            how = v.endure(self.raid_gd[gang, v.dest])
-            self.expected_rescued_by_gang[gang, v.dest] += v.raid_chance * sc.scale
+            how = v.endure(self.state.risks.raid[gang, v.dest])
+            tallies.expected_rescued[gang, v.dest] += v.raid_chance * params.scale
             if how is None:
                 continue
             counts["deaths_abroad" if how == "died" else how] += 1
@@ -481,7 +493,7 @@ class ReferenceModel(MigrationModel):
             counts["victims_identified"] += seen
             counts["returns"] += home
             if home:
-                self.returned_victims[gang, v.region] += sc.scale
+                tallies.returned_victims[gang, v.region] += params.scale
 
     # -- 11: recording -------------------------------------------------------------------------------
     def _census_view(self) -> Population:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.rng import actor_binomial
+from sim.processes.gangs import protection_of
 from sim.scenario.units import MONTHS_PER_YEAR
 
 
@@ -42,39 +43,40 @@ class Courts:
         """Arrests by ``unit``: counted, prosecuted or released, and the prosecuted held to the verdict."""
         if arrested <= 0:
             return
-        model, pp = self.model, unit.police  # the law where the arrest was made
+        model, law = self.model, unit.police  # the law where the arrest was made
         cid = self.next_id
         self.next_id += 1
-        p_pros = min(1.0, pp.prosecution_rate + ctx.prosecution_add)
+        p_pros = min(1.0, law.prosecution_rate + ctx.prosecution_add)
         prosecuted = int(actor_binomial(model.keys, "courts.prosecution", ctx.month, cid, arrested, p_pros)[0])
         self._count(unit, "arrests", arrested)
         self._count(unit, "prosecutions", prosecuted)
         gid = -1 if gang is None else gang.gid
         if gang is not None:
             gang.lose_members(arrested)
-            self._rejoin(gid, arrested - prosecuted, ctx.month, cid, pp.rejoin_share)
+            self._rejoin(gid, arrested - prosecuted, ctx.month, cid, law.rejoin_share)
         if prosecuted:
-            self.pending.append(Case(cid, gid, unit, prosecuted, ctx.month + pp.court_delay))
+            self.pending.append(Case(cid, gid, unit, prosecuted, ctx.month + law.court_delay))
 
     def step(self, ctx) -> None:
         """Verdicts of the cases due this month, and releases from prison."""
         model, month = self.model, ctx.month
-        due = [c for c in self.pending if c.verdict_month <= month]
-        self.pending = [c for c in self.pending if c.verdict_month > month]
-        for c in due:
-            pp, ctx = c.unit.police, model.ctx_of(c.unit)  # the law and its changes where the case is tried
-            protection = model.protection_of(c.gang, c.unit)
-            p_drop = pp.corrupt_drop * (1 - c.unit.integrity_now(ctx))
+        due = [case for case in self.pending if case.verdict_month <= month]
+        self.pending = [case for case in self.pending if case.verdict_month > month]
+        for case in due:
+            law, ctx = case.unit.police, model.ctx_of(case.unit)  # the law and its changes where it is tried
+            protection = protection_of(model, case.gang, case.unit)
+            p_drop = law.corrupt_drop * (1 - case.unit.integrity_now(ctx))
             p_drop = p_drop + (1 - p_drop) * protection
-            dropped = float(model.keys.draw("courts.dropped", month, np.array([c.cid]))[0]) < p_drop
+            dropped = float(model.keys.draw("courts.dropped", month, np.array([case.cid]))[0]) < p_drop
+            p_convict = min(1.0, law.conviction_rate + ctx.conviction_add)
             convicted = 0 if dropped else int(
-                actor_binomial(model.keys, "courts.conviction", month, c.cid, c.persons, min(1.0, pp.conviction_rate + ctx.conviction_add))[0]
+                actor_binomial(model.keys, "courts.conviction", month, case.cid, case.persons, p_convict)[0]
             )
-            self._count(c.unit, "convictions", convicted)
-            self._rejoin(c.gang, c.persons - convicted, month, c.cid, pp.rejoin_share)
-            if convicted and c.gang >= 0:
-                months = int(round((pp.sentence_years + ctx.sentence_add) * MONTHS_PER_YEAR))
-                self.prison.append((month + months, c.gang, convicted, pp.rejoin_share))
+            self._count(case.unit, "convictions", convicted)
+            self._rejoin(case.gang, case.persons - convicted, month, case.cid, law.rejoin_share)
+            if convicted and case.gang >= 0:
+                months = int(round((law.sentence_years + ctx.sentence_add) * MONTHS_PER_YEAR))
+                self.prison.append((month + months, case.gang, convicted, law.rejoin_share))
         released: dict[tuple[int, float], int] = {}
         for _, gid, n, rejoin in (p for p in self.prison if p[0] <= month):
             released[gid, rejoin] = released.get((gid, rejoin), 0) + n

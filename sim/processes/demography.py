@@ -72,9 +72,6 @@ class LifeTables:
         death_age = np.clip(death_age, age0, self.n_ages)
         return (birth.astype(np.int64) + death_age).astype(np.int16)
 
-    def life_expectancy(self, sex: int, month: int = 1) -> float:
-        return float(np.exp(-self.cum(month)[sex][:-1]).sum() / MONTHS_PER_YEAR)
-
 
 def _monthly_hazard(p, level: float) -> np.ndarray:
     x = (np.arange(p.max_age * MONTHS_PER_YEAR) + 0.5) / MONTHS_PER_YEAR  # age in years at mid-month
@@ -229,3 +226,8 @@ class Demography:
         pop.risk[ids] = beta_draws(draw("demography.risk"), pp.risk_tolerance_mean, pp.trait_concentration)
         pop.flags[ids] = np.where(draw("demography.participation") < pp.participation_rate, ACTIVE, 0)
         pop.death[ids] = self.life.draw_death_month(pop.birth[ids], pop.sex[ids], month, draw("demography.lifetime"))
+
+
+def step(country, ctx, state) -> None:
+    """Step 10: deaths and births in ``country`` this month (``Demography.step``); ``state`` is not read."""
+    country.demography.step(country.pop, ctx.month, country.counts)

@@ -5,7 +5,7 @@ contraband on its routes; pays upkeep of victims, recruiters' fees and wages, tr
 and the bribes it chose; and decides, by expected profit:
 
 - recruiters: one more recruiter is expected to bring the recruits a month that gangs' recruiters
-  bring on average (a running estimate over all gangs, ``Model.recruiter_yield``) times the best margin
+  bring on average (a running estimate over all gangs, ``MonthState.seen.recruiter_yield``) times the best margin
   (``sim.processes.market``) on the gang's routes; while that exceeds a recruiter's wage it hires, while it falls
   short it lets recruiters go, the faster the further the value is from the wage (at most ``hire_rate``
   and ``fire_rate`` per recruiter a month, reached when the gap is a whole wage). Hiring is financed
@@ -30,6 +30,8 @@ import mesa
 import numpy as np
 
 from sim.core.rng import actor_binomial, actor_poisson, actor_uniforms
+from sim.core.state import GangArrays, Risks
+from sim.processes.police import expected_loss
 from sim.processes.recruiters import DECEPTIVE, INFORMAL, Recruiter
 
 
@@ -53,14 +55,14 @@ class Gang(mesa.Agent):
     # -- the month ---------------------------------------------------------------------------------
     def step(self, ctx) -> None:
         model, gp = self.model, self.model.params.gangs
-        gid, month = self.gid, ctx.month
+        gid, month, tallies = self.gid, ctx.month, self.model.state.tallies
         paid = [r for r in self.recruiters if r.kind == DECEPTIVE]
         recruits = sum(r.recruits for r in self.recruiters)
-        self.revenue = float(model.revenue_by_gang[gid]) + gp.contraband_per_route * len(self.routes)
+        self.revenue = float(tallies.revenue[gid]) + gp.contraband_per_route * len(self.routes)
         self.bribes = self.bribe(ctx)
         costs = (
-            model.params.recruitment.fee_per_recruit * recruits + float(model.transport_by_gang[gid])
-            + float(model.upkeep_by_gang[gid]) + gp.recruiter_wage * len(paid) + gp.member_cost * self.members
+            model.params.recruitment.fee_per_recruit * recruits + float(tallies.transport[gid])
+            + float(tallies.upkeep[gid]) + gp.recruiter_wage * len(paid) + gp.member_cost * self.members
             + self.bribes
         )  # fmt: skip
         self.profit = self.revenue - costs
@@ -79,9 +81,9 @@ class Gang(mesa.Agent):
         recruiters' recruits bring (pooled yield) and contraband, less wages and members' upkeep. Judged
         on expectations, not on one month's lumpy revenue, so that whether a gang pays does not depend on
         how many persons a person-agent stands for."""
-        model, gp, mk = self.model, self.model.params.gangs, self.model.market
-        held = float((model.seen_held[self.gid] * (mk.price - mk.upkeep[None, :]).max(axis=1)).sum())
-        flow = model.recruiter_yield * len(self.recruiters) * max(0.0, mk.best_margin(self.routes))
+        gp, market, seen = self.model.params.gangs, self.model.market, self.model.state.seen
+        held = float((seen.held[self.gid] * (market.price - market.upkeep[None, :]).max(axis=1)).sum())
+        flow = seen.recruiter_yield * len(self.recruiters) * max(0.0, market.best_margin(self.routes))
         paid = sum(r.kind == DECEPTIVE for r in self.recruiters)
         contraband = gp.contraband_per_route * len(self.routes)
         return held + flow + contraband - gp.recruiter_wage * paid - gp.member_cost * self.members
@@ -100,7 +102,7 @@ class Gang(mesa.Agent):
     def _plan_recruiters(self, ctx) -> None:
         """Hire while one more recruiter is expected to pay, let go while the last one loses money."""
         model, gp = self.model, self.model.params.gangs
-        gain = model.recruiter_yield * max(0.0, model.market.best_margin(self.routes)) - gp.recruiter_wage
+        gain = model.state.seen.recruiter_yield * max(0.0, model.market.best_margin(self.routes)) - gp.recruiter_wage
         pull = min(1.0, abs(gain) / gp.recruiter_wage)  # how far one more recruiter is from paying his wage
         paid = [r for r in self.recruiters if r.kind == DECEPTIVE]
         if gain > 0:
@@ -108,7 +110,8 @@ class Gang(mesa.Agent):
             for _ in range(int(actor_poisson(model.keys, "gangs.hires", ctx.month, self.gid, lam)[0])):
                 self.hire(ctx.month)
         elif gain < 0 and paid:
-            fired = int(actor_binomial(model.keys, "gangs.fires", ctx.month, self.gid, len(paid), gp.fire_rate * pull)[0])
+            p_fire = gp.fire_rate * pull
+            fired = int(actor_binomial(model.keys, "gangs.fires", ctx.month, self.gid, len(paid), p_fire)[0])
             for r in paid[len(paid) - fired:]:
                 r.leave()
 
@@ -127,10 +130,10 @@ class Gang(mesa.Agent):
 
     def hire(self, month: int, kind: int = DECEPTIVE, region: int | None = None) -> Recruiter:
         """A new recruiter: a paid front in a region drawn by population shares (and, with several
-        countries, their margins: ``Model.draw_region``), or a given kind and region."""
+        countries, their margins: ``hire_region``), or a given kind and region."""
         model, rp = self.model, self.model.params.recruitment
         if region is None:
-            region = model.draw_region("gangs.hire_region", month, len(model.recruiter_list), self.routes)
+            region = hire_region(model, "gangs.hire_region", month, len(model.recruiter_list), self.routes)
         reach = rp.reach_deceptive if kind == DECEPTIVE else rp.reach_informal
         rec = Recruiter(model, kind, region, reach, gang=self)
         if kind == DECEPTIVE:
@@ -142,7 +145,7 @@ class Gang(mesa.Agent):
         """Buy from each unit the protection that maximises expected saving minus the bribe.
 
         Officials price protection by the stakes: a bribe ``b`` to a unit of integrity ``i`` from a gang
-        that expects to lose ``L`` a month to it (``model.expected_loss``) buys protection
+        that expects to lose ``L`` a month to it (``sim.processes.police.expected_loss``) buys protection
         ``s = max_protection (1 - exp(-b / (k L)))`` with ``k = bribe_share x i / (1 - i)``: the share of
         the unit's raids, interdictions, investigations and cases against the gang that corrupted
         officials stop. The saving ``L s - b`` is largest at ``b = k ln(max_protection / k) L`` when
@@ -151,7 +154,7 @@ class Gang(mesa.Agent):
         threatens. Bribes are paid from capital, never beyond it.
         """
         model, gp = self.model, self.model.params.gangs
-        loss = model.expected_loss(self, ctx)  # [unit]
+        loss = expected_loss(self, model.units, model.market, model.state, model.ctx_of)  # [unit]
         integrity = np.array([u.integrity_now(model.ctx_of(u)) for u in model.units])
         with np.errstate(divide="ignore", invalid="ignore"):
             # integrity 1: no bribe buys anything (k infinite); integrity 0: protection costs nothing (k = 0)
@@ -180,7 +183,150 @@ class Gang(mesa.Agent):
     def break_up(self) -> None:
         self.active = False
         model = self.model
-        model.gang_active[self.gid] = False
+        model.state.gangs.active[self.gid] = False
         for r in list(self.recruiters):
             r.leave()
         self.remove()
+
+
+# -- the gangs of the run, for the model's month ---------------------------------------------------
+def new_gang(model, weights: np.ndarray, month: int) -> Gang:
+    """A new gang whose routes are drawn without replacement in proportion to ``weights`` (keyed)."""
+    gp = model.params.gangs
+    gid = len(model.gang_list)
+    n_dest = len(weights)
+    n_routes = min(gp.routes_per_gang, n_dest)
+    u = actor_uniforms(model.keys, "gangs.routes", month, gid * n_dest + np.arange(n_dest))
+    w = np.maximum(np.asarray(weights, dtype=np.float64), 0.0)
+    with np.errstate(divide="ignore"):
+        score = np.where(w > 0, np.log(np.maximum(u, 1e-300)) / np.maximum(w, 1e-300), -np.inf)  # Efraimidis-Spirakis
+    routes = np.sort(np.argsort(-score, kind="stable")[:n_routes])
+    return Gang(model, routes, gp.members, gp.capital)
+
+
+def hire_region(model, decision: str, month: int, uid: int, routes: np.ndarray | None = None) -> int:
+    """One of the run's regions, drawn in proportion to its residents at the start (keyed by ``uid``).
+
+    With several countries and a gang's ``routes``, each region's weight is also its country's best
+    margin on those routes (``Market.country_margin``, zero where none pays): a gang hires where a
+    recruit pays most, and moves between countries as their margins change.
+    """
+    if len(model.countries) == 1:  # the regions' shares as given
+        weights = np.array([r.share for r in model.params.regions.values()])
+    else:
+        weights = model.region_residents0
+    if len(model.countries) > 1 and routes is not None:
+        pays = np.maximum(model.market.country_margin[:, routes].max(axis=(1, 2)), 0.0) if routes.size else 0
+        if np.any(pays > 0):
+            weights = weights * pays[model.region_country]
+    u = float(actor_uniforms(model.keys, decision, month, uid)[0])
+    return int(min(np.searchsorted(np.cumsum(weights) / weights.sum(), u, side="right"), len(weights) - 1))
+
+
+def random_gang(model, rid: int) -> Gang | None:
+    """An active gang drawn for recruiter ``rid`` at the start (keyed), or None when there is none."""
+    active = [g for g in model.gang_list if g.active]
+    if not active:
+        return None
+    u = float(actor_uniforms(model.keys, "init.recruiter_which_gang", 0, rid)[0])
+    return active[min(int(u * len(active)), len(active) - 1)]
+
+
+def gang_arrays(model) -> GangArrays:
+    """The routes, activity and protection of the run's gangs as arrays [gang, ...]."""
+    arrays = GangArrays.zeros(len(model.gang_list), len(model.params.destinations), len(model.units))
+    for gang in model.gang_list:
+        if gang.active:
+            arrays.routes[gang.gid, gang.routes] = 1.0
+            arrays.active[gang.gid] = True
+            arrays.protection[gang.gid] = gang.protection
+    return arrays
+
+
+def month_risks(model) -> Risks:
+    """The month's raid and interdiction probabilities for the victims of each gang (less its protection)."""
+    protection = model.state.gangs.protection
+    dest_ix = [u.uix for u in model.dest_units]
+    border_ix = [country.border.uix for country in model.countries]
+    return Risks(
+        raid=model.market.raid[None, :] * (1 - protection[:, dest_ix]),
+        stop=model.market.p_stop[None, :] * (1 - protection[:, border_ix]),
+    )
+
+
+def recruiter_tallies(model) -> None:
+    """Persons recruited this month by gang and region (what makes a gang visible at home)."""
+    recruits = model.state.tallies.recruits
+    for r in model.agents_of(Recruiter):
+        if r.gang is not None and r.recruits:
+            recruits[r.gang.gid, r.region] += r.recruits
+
+
+def update_recruiter_yield(model) -> None:
+    """Running estimate of the persons a gang's recruiter delivers a month, over all gangs (real persons).
+
+    Pooled over every gang's recruiters so that it does not depend on how lumpy one gang's month is.
+    """
+    seen, memory = model.state.seen, model.params.gangs.yield_memory
+    recs = [r for r in model.agents_of(Recruiter) if r.gang is not None]
+    if recs:
+        now = sum(r.recruits for r in recs) / len(recs)
+        seen.recruiter_yield += memory * (now - seen.recruiter_yield)
+
+
+def update_running_averages(model) -> None:
+    """Running averages (weight ``yield_memory``, real persons) of each active gang's victims held at
+    each destination, in transit and recruited in each region, [gang, ...]: what the police see of
+    a gang, what it expects to lose and whether it pays are judged on them, not on one month's
+    lumpy count. Rows of gangs no longer active are 0."""
+    state, memory = model.state, model.params.gangs.yield_memory
+    tallies, seen = state.tallies, state.seen
+    n_rows = tallies.held.shape[0]
+    active = state.gangs.active
+    this_month = {"held": tallies.held, "in_transit": tallies.in_transit, "recruited": tallies.recruits}
+    for name, now in this_month.items():
+        last = getattr(seen, name)
+        last = np.concatenate([last, np.zeros((n_rows - last.shape[0], *last.shape[1:]))])  # rows of new gangs
+        mask = active.reshape(-1, *([1] * (now.ndim - 1)))
+        setattr(seen, name, np.where(mask, last + memory * (now - last), 0.0))
+
+
+def gangs_step(model, ctx) -> None:
+    """Every active gang's month, in creation order (``Gang.step``)."""
+    model.agents_of(Gang).do("step", ctx)
+
+
+def gang_entry(model, ctx) -> None:
+    """New gangs form while a new gang is expected to pay: keyed Poisson, per million residents."""
+    gp, market = model.params.gangs, model.market
+    expected = gp.initial_recruiters * (model.state.seen.recruiter_yield * market.best_margin() - gp.recruiter_wage)
+    if expected - gp.members * gp.member_cost <= 0:
+        return
+    lam = gp.entry_per_million * model.params.residents / 1e6
+    for _ in range(int(actor_poisson(model.keys, "gangs.entry", ctx.month, 0, lam)[0])):
+        gang = new_gang(model, np.maximum(market.margin.max(axis=1), 0.0), ctx.month)
+        for _ in range(gp.initial_recruiters):
+            gang.hire(ctx.month)
+
+
+def informal_recruiters(model, ctx) -> None:
+    """Former victims back home who start recruiting for their gang (acquaintances of the next victims)."""
+    rate = model.params.recruitment.informal_from_returned_victims
+    back = model.state.tallies.returned_victims
+    n_regions = back.shape[1]
+    for gid, region in zip(*np.nonzero(back)):
+        gang = model.gang_list[gid]
+        if not gang.active:
+            continue
+        lam = rate * back[gid, region]
+        key = gid * n_regions + region
+        n_new = int(actor_poisson(model.keys, "gangs.informal_recruiters", ctx.month, key, lam)[0])
+        for _ in range(n_new):
+            gang.hire(ctx.month, INFORMAL, int(region))
+
+
+def protection_of(model, gid: int, unit) -> float:
+    """Share of ``unit``'s actions against gang ``gid`` that its bribes stop (0 for no gang)."""
+    if gid < 0 or not model.gang_list[gid].active:
+        return 0.0
+    return float(model.gang_list[gid].protection[unit.uix])

@@ -94,7 +94,14 @@ def job_rates(p, u_target: np.ndarray, labour: np.ndarray) -> tuple[np.ndarray, 
     return np.clip(loss, 0.0, 1.0), find
 
 
-def step(pop: Population, month: int, keys, p, u_target: np.ndarray, labour: np.ndarray) -> None:
+def step(country, ctx, state) -> None:
+    """Step 2: the labour market of ``country`` this month, against last month's census of its labour force
+    (``country.census.labour``); ``state`` is not read."""
+    params = country.params
+    labour_month(country.pop, ctx.month, country.keys, params.economy, ctx.u_target, country.census.labour)
+
+
+def labour_month(pop: Population, month: int, keys, p, u_target: np.ndarray, labour: np.ndarray) -> None:
     """Two passes: mark the few persons whose status may change (on vectors), then apply the rule to them."""
     loss, find = job_rates(p, u_target, labour)
     key_loss, key_find = keys["labour.job_loss"], keys["labour.job_finding"]

@@ -40,79 +40,85 @@ import numpy as np
 class Market:
     """Prices and expected margins of the markets for victims, [destination, SEXUAL/LABOUR]."""
 
-    def __init__(self, sc, residents: list[float] | None = None):
-        mp = sc.market
-        self.sc = sc
+    def __init__(self, scenario, residents: list[float] | None = None):
+        params = scenario.market
+        self.scenario = scenario
         # the countries' weights in the margin gangs plan on (their residents at the start)
         w = np.asarray(residents if residents is not None else [1.0], dtype=np.float64)
         self.weights = w / w.sum()
-        self.elasticity = np.array([mp.elasticity_sexual, mp.elasticity_labour])
-        self.upkeep = np.array([mp.upkeep_sexual, mp.upkeep_labour])
-        self.transport = np.array([d.transport_cost for d in sc.destinations.values()])
-        self.enforcement = np.array([d.enforcement for d in sc.destinations.values()])
+        self.elasticity = np.array([params.elasticity_sexual, params.elasticity_labour])
+        self.upkeep = np.array([params.upkeep_sexual, params.upkeep_labour])
+        self.transport = np.array([d.transport_cost for d in scenario.destinations.values()])
+        self.enforcement = np.array([d.enforcement for d in scenario.destinations.values()])
         self.price: np.ndarray | None = None  # set by the first ``update``
         self.expected: np.ndarray | None = None  # the price gangs plan on
-        self.margin = np.zeros((len(sc.destinations), 2))
+        self.margin = np.zeros((len(scenario.destinations), 2))
         self.value = np.zeros_like(self.margin)
         self.penalty = 0.0
 
     # -- the month's risks, shared by the rules that act on them -----------------------------------
     def raid_hazard(self, model, ctx) -> np.ndarray:
         """[destination] monthly probability that a raid frees a victim of an unprotected gang."""
-        pp = self.sc.police
+        police = self.scenario.police
         eff = np.array([u.effectiveness(ctx) for u in model.dest_units])
-        return np.minimum(1.0, eff * self.enforcement * pp.raid_rate)
+        return np.minimum(1.0, eff * self.enforcement * police.raid_rate)
 
     def stop_probability(self, model) -> np.ndarray:
         """[country] probability that a country's border police stop a victim of an unprotected gang in a
         month of transit."""
-        eff = np.array([c.border.effectiveness(c.ctx) for c in model.countries])
-        return np.minimum(1.0, self.sc.transit.interdiction_rate * eff)
+        eff = np.array([country.border.effectiveness(country.ctx) for country in model.countries])
+        return np.minimum(1.0, self.scenario.transit.interdiction_rate * eff)
 
     def penalty_per_arrest(self, ctx, unit) -> float:
         """Expected cost to a gang of one member arrested by ``unit`` (in its context ``ctx``, under its
         law): prosecution x conviction x sentence."""
-        pp, mp = unit.police, self.sc.market
-        p_pros = min(1.0, pp.prosecution_rate + ctx.prosecution_add)
-        p_conv = min(1.0, pp.conviction_rate + ctx.conviction_add)
-        p_drop = pp.corrupt_drop * (1 - unit.integrity_now(ctx))
-        return p_pros * (1 - p_drop) * p_conv * (pp.sentence_years + ctx.sentence_add) * mp.prison_cost
+        law, params = unit.police, self.scenario.market
+        p_pros = min(1.0, law.prosecution_rate + ctx.prosecution_add)
+        p_conv = min(1.0, law.conviction_rate + ctx.conviction_add)
+        p_drop = law.corrupt_drop * (1 - unit.integrity_now(ctx))
+        return p_pros * (1 - p_drop) * p_conv * (law.sentence_years + ctx.sentence_add) * params.prison_cost
 
     def clearing_price(self, held: np.ndarray, ctx) -> np.ndarray:
         """The price at which each market buys ``held`` victims (real persons), within its bounds."""
-        mp = self.sc.market
+        params = self.scenario.market
         ref = ctx.price
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(ctx.demand > 0, np.maximum(held, 0.0) / ctx.demand, np.inf)
             p = ref * np.power(ratio, -1.0 / self.elasticity)
-        return np.clip(np.nan_to_num(p, nan=0.0, posinf=ref * mp.price_max_ratio), ref * mp.price_min_ratio, ref * mp.price_max_ratio)
+        low, high = ref * params.price_min_ratio, ref * params.price_max_ratio
+        return np.clip(np.nan_to_num(p, nan=0.0, posinf=high), low, high)
 
     # -- the month ---------------------------------------------------------------------------------
     def update(self, model, ctx) -> None:
         """This month's prices (from last month's victims held) and expected margins."""
-        sc, mp, pp, ep = self.sc, self.sc.market, self.sc.police, self.sc.exploitation
-        self.price = self._adjust(self.price, self.clearing_price(model.victims_exploited, ctx))
-        arriving = model.victims_exploited + model.victims_in_transit
+        scenario = self.scenario
+        params, police, exploitation = scenario.market, scenario.police, scenario.exploitation
+        exploited, in_transit = model.state.victims_exploited, model.state.victims_in_transit  # last month's census
+        self.price = self._adjust(self.price, self.clearing_price(exploited, ctx))
+        arriving = exploited + in_transit
         self.expected = self._adjust(self.expected, self.clearing_price(arriving, ctx))
         self.raid = self.raid_hazard(model, ctx)
         self.p_stop = self.stop_probability(model)  # [country]
-        hazard = ep.excess_mortality + self.raid + ep.escape_rate + ep.release_rate  # [destination]
-        months = 1.0 / (1.0 - (1.0 - np.minimum(1.0, hazard)) * (1.0 - mp.discount_rate))
+        hazard = (
+            exploitation.excess_mortality + self.raid + exploitation.escape_rate + exploitation.release_rate
+        )  # [destination]
+        months = 1.0 / (1.0 - (1.0 - np.minimum(1.0, hazard)) * (1.0 - params.discount_rate))
         stop = self.p_stop[:, None, None]
         # [country, destination, type]: a victim from each country crosses its own border, under its law
         values = (1 - stop) * (self.expected - self.upkeep)[None] * months[None, :, None]
         # arrests a victim brings: stopped at the border, or freed by a raid before leaving otherwise
         p_rescue = (1 - self.p_stop[:, None]) * np.where(hazard > 0, self.raid / np.maximum(hazard, 1e-12), 0.0)
         self.penalty_by_unit = np.array([self.penalty_per_arrest(model.ctx_of(u), u) for u in model.units])  # [unit]
-        pen_border = self.penalty_by_unit[[c.border.uix for c in model.countries]]
+        pen_border = self.penalty_by_unit[[country.border.uix for country in model.countries]]
         pen_dest = self.penalty_by_unit[[u.uix for u in model.dest_units]]
         at_border = self.p_stop[:, None] * pen_border[:, None]
         in_raids = p_rescue * pen_dest[None]
-        per_rescue = np.array([c.border.police.arrests_per_rescue for c in model.countries])[:, None]  # each law's
-        same = per_rescue == pp.arrests_per_rescue  # (the one sum when the laws agree, as in a run of one country)
-        penalty = np.where(same, pp.arrests_per_rescue * (at_border + in_raids),
-                           per_rescue * at_border + pp.arrests_per_rescue * in_raids)  # fmt: skip
-        cost = sc.recruitment.fee_per_recruit + self.transport[None] + penalty  # [country, destination]
+        # each country's law
+        per_rescue = np.array([country.border.police.arrests_per_rescue for country in model.countries])[:, None]
+        same = per_rescue == police.arrests_per_rescue  # (the one sum when the laws agree, as in a run of one country)
+        penalty = np.where(same, police.arrests_per_rescue * (at_border + in_raids),
+                           per_rescue * at_border + police.arrests_per_rescue * in_raids)  # fmt: skip
+        cost = scenario.recruitment.fee_per_recruit + self.transport[None] + penalty  # [country, destination]
         self.country_value = values
         self.country_margin = values - cost[:, :, None]
         # what gangs plan on where the country does not matter: the mean over countries, by residents
@@ -124,7 +130,7 @@ class Market:
         """Move ``last`` a share ``price_adjustment`` of the way towards ``target``, in logs."""
         if last is None:
             return target
-        lam = self.sc.market.price_adjustment
+        lam = self.scenario.market.price_adjustment
         return np.exp((1 - lam) * np.log(np.maximum(last, 1e-9)) + lam * np.log(np.maximum(target, 1e-9)))
 
     def best_margin(self, routes=None) -> float:

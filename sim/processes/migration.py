@@ -246,3 +246,16 @@ def come_home(pop: Population, ids: np.ndarray, month: int) -> None:
     pop.gang[ids] = -1
     pop.recruiter[ids] = -1
     pop.debt[ids] = 0.0
+
+
+def look_abroad(country, ctx, state) -> np.ndarray:
+    """Step 3: ids of ``country``'s residents looking for work abroad this month (ties updated), from last
+    month's census (``country.census``: emigrants and residents by region); ``state`` is not read."""
+    census = country.census
+    return country.migration.lookers(country.pop, ctx, census.emigrants, census.residents)
+
+
+def return_or_settle(country, ctx, state) -> None:
+    """Step 9: ``country``'s migrants abroad return home, settle or are deported (``Migration.step_abroad``);
+    ``state`` is not read."""
+    country.migration.step_abroad(country.pop, ctx, country.counts)

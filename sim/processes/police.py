@@ -7,7 +7,7 @@ training, capacity, integrity and cooperation while in force.
 Each month a unit:
 - arrests gang members in the raids and stops that free victims (destination units: raids; the border
   unit: interdictions): a gang with ``M`` free members whose victims the month's raids or stops were
-  expected to free ``v`` of (real persons; ``Model.expected_rescued_by_gang``) loses
+  expected to free ``v`` of (real persons; ``GangTallies.expected_rescued``) loses
   Binomial(M, min(1, arrests_per_rescue x v / M)) members, ``arrests_per_rescue`` per victim and never
   more than it has. Arrests follow the expected victims freed rather than the person-agents drawn, so
   that at a coarse scale members are not arrested in lumps of a person-agent's persons;
@@ -29,6 +29,8 @@ import mesa
 import numpy as np
 
 from sim.core.rng import actor_binomial, actor_poisson, actor_uniforms
+from sim.core.state import MonthState, RunningAverages
+from sim.processes.recruiters import DECEPTIVE
 
 
 class PoliceUnit(mesa.Agent):
@@ -71,26 +73,35 @@ class PoliceUnit(mesa.Agent):
         total = visibility.sum()
         if total <= 0:
             return np.zeros_like(visibility)
-        pp = self.police
-        return self.capacity(ctx) * visibility / total * min(1.0, pp.gang_detection * self.quality(ctx))
+        return self.capacity(ctx) * visibility / total * min(1.0, self.police.gang_detection * self.quality(ctx))
+
+    def visibility(self, seen: RunningAverages) -> np.ndarray:
+        """[gang] what makes each gang visible to the unit: victims held at its destination, in transit
+        across its border, or recruited in its region (running averages, real persons)."""
+        if self.kind == "destination":
+            return seen.held[:, self.where]
+        if self.kind == "border":
+            return seen.in_transit[:, self.country]
+        return seen.recruited[:, self.where]
 
     def take_bribe(self, amount: float) -> None:
         self.bribes += amount
 
     # -- the month ---------------------------------------------------------------------------------
     def step(self, ctx) -> None:
-        model, pp = self.model, self.police
+        model, law = self.model, self.police
+        tallies = model.state.tallies
         if self.kind == "source":
             self.investigate_recruiters(ctx)
         elif self.kind == "destination":
-            self.arrest_through_victims(model.expected_rescued_by_gang[:, self.where], ctx)
+            self.arrest_through_victims(tallies.expected_rescued[:, self.where], ctx)
         else:
-            self.arrest_through_victims(model.expected_interdicted_by_gang[:, self.country], ctx)
-        self.investigate_gangs(model.visibility(self), ctx)
+            self.arrest_through_victims(tallies.expected_interdicted[:, self.country], ctx)
+        self.investigate_gangs(self.visibility(model.state.seen), ctx)
         # this month's bribes keep officials on a payroll; integrity moves towards what they leave
         self.corrupted = min(self.base.officials, self.bribes / model.params.gangs.bribe_per_official)
         target = self.base.integrity * (1 - self.corrupted / self.base.officials)
-        self.integrity += pp.integrity_recovery * (target - self.integrity)
+        self.integrity += law.integrity_recovery * (target - self.integrity)
         self.bribes = 0.0
 
     def _gangs(self, counts: np.ndarray) -> list:
@@ -99,20 +110,20 @@ class PoliceUnit(mesa.Agent):
 
     def arrest_through_victims(self, freed_by_gang: np.ndarray, ctx) -> None:
         """Members arrested in raids or stops: ``arrests_per_rescue`` per victim expected freed, at most all."""
-        model, pp = self.model, self.police
+        model, law = self.model, self.police
         gangs = [g for g in self._gangs(freed_by_gang) if int(g.members) > 0]
         if not gangs:
             return
         ids = np.array([g.gid for g in gangs])
         members = np.array([int(g.members) for g in gangs])
-        p = np.minimum(1.0, pp.arrests_per_rescue * freed_by_gang[ids] / members)
+        p = np.minimum(1.0, law.arrests_per_rescue * freed_by_gang[ids] / members)
         arrested = actor_binomial(model.keys, f"police.arrests_through_victims.{self.uix}", ctx.month, ids, members, p)
         for gang, n in zip(gangs, arrested):
             model.courts.file(self, gang, int(n), ctx)
 
     def investigate_gangs(self, visibility: np.ndarray, ctx) -> None:
         """Investigations shared by visibility; each uncovered gang loses ``arrest_share`` of its members."""
-        model, pp = self.model, self.police
+        model, law = self.model, self.police
         gangs = self._gangs(visibility)
         if not gangs:
             return
@@ -123,8 +134,9 @@ class PoliceUnit(mesa.Agent):
         for gang, n_ops in zip(gangs, ops):
             if n_ops <= 0 or gang.members <= 0:
                 continue
-            p = 1 - (1 - pp.arrest_share) ** int(n_ops)
-            arrested = int(actor_binomial(model.keys, f"police.gang_arrests.{self.uix}", ctx.month, gang.gid, int(gang.members), p)[0])
+            p = 1 - (1 - law.arrest_share) ** int(n_ops)
+            decision = f"police.gang_arrests.{self.uix}"
+            arrested = int(actor_binomial(model.keys, decision, ctx.month, gang.gid, int(gang.members), p)[0])
             model.courts.file(self, gang, arrested, ctx)
 
     def recruiter_hazards(self, suspects: list, ctx) -> np.ndarray:
@@ -135,10 +147,10 @@ class PoliceUnit(mesa.Agent):
         that the hazard is linear in the persons recruited and the same whether they come one by one
         or in a person-agent's lump); the unit runs ``capacity`` investigations, at most one per suspect.
         """
-        pp = self.police
+        law = self.police
         exposure = np.array([r.exposure for r in suspects])
         capacity = self.capacity(ctx)
-        hazard = capacity * pp.detection_rate * self.quality(ctx) * exposure / max(len(suspects), capacity)
+        hazard = capacity * law.detection_rate * self.quality(ctx) * exposure / max(len(suspects), capacity)
         return 1 - np.exp(-hazard)
 
     def investigate_recruiters(self, ctx) -> None:
@@ -153,3 +165,43 @@ class PoliceUnit(mesa.Agent):
             if c:
                 r.leave()
                 model.courts.file(self, None, 1, ctx)
+
+
+def expected_loss(gang, units: list[PoliceUnit], market, state: MonthState, ctx_of) -> np.ndarray:
+    """[unit] what ``gang`` expects to lose to each police unit this month, unprotected (USD).
+
+    Victims freed (valued at the market's value of a victim there) and members arrested (through
+    freed victims and investigations, at the expected penalty per arrest), from the gang's running
+    averages of its victims, so that the bribe does not follow one month's count. ``ctx_of(unit)`` is
+    the context a unit acts in.
+    """
+    gid, seen = gang.gid, state.seen
+    loss = np.zeros(len(units))
+    members = gang.members
+    victim_value = np.maximum(market.value.max(axis=1), 0.0)  # [destination]
+    for u in units:
+        penalty, law = market.penalty_by_unit[u.uix], u.police  # its law
+        loss[u.uix] = state.operation_rates[u.uix][gid] * law.arrest_share * members * penalty
+        if u.kind == "destination":
+            freed = market.raid[u.where] * seen.held[gid, u.where]
+            loss[u.uix] += freed * (victim_value[u.where] + law.arrests_per_rescue * penalty)
+        elif u.kind == "border":
+            freed = market.p_stop[u.country] * seen.in_transit[gid, u.country]
+            value = victim_value[gang.routes].mean() if gang.routes.size else 0.0
+            loss[u.uix] += freed * (value + law.arrests_per_rescue * penalty)
+        else:
+            suspects = [r for r in gang.recruiters if r.region == u.where and r.kind == DECEPTIVE]
+            if suspects:
+                loss[u.uix] += float(u.recruiter_hazards(suspects, ctx_of(u)).sum()) * penalty
+    return loss
+
+
+def operation_rates(model) -> list[np.ndarray]:
+    """[unit][gang] investigations each unit is expected to run this month that uncover each gang."""
+    return [u.operation_rates(u.visibility(model.state.seen), model.ctx_of(u)) for u in model.units]
+
+
+def police_step(model) -> None:
+    """Every police unit's month, in creation order (``PoliceUnit.step``), each in its own context."""
+    for u in model.agents_of(PoliceUnit):
+        u.step(model.ctx_of(u))

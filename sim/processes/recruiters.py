@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mesa
+import numpy as np
 
 KINDS = ("licensed", "deceptive", "informal")
 LICENSED, DECEPTIVE, INFORMAL = range(len(KINDS))
@@ -38,3 +39,22 @@ class Recruiter(mesa.Agent):
         if self.gang is not None and self in self.gang.recruiters:
             self.gang.recruiters.remove(self)
         self.remove()
+
+
+def recruiters_step(model) -> None:
+    """Every active recruiter's month, in creation order (``Recruiter.step``: months active, exposure)."""
+    model.agents_of(Recruiter).do("step")
+
+
+def recruiter_table(model, country) -> dict:
+    """Active recruiters in ``country``: the agents, and their rid, region (the country's index), reach,
+    kind and gang id (-1: honest) as arrays."""
+    recs = [r for r in model.agents_of(Recruiter) if r.region in country.regions]
+    return {
+        "agents": recs,
+        "rid": np.array([r.rid for r in recs], dtype=np.int64),
+        "region": np.array([r.region - country.offset for r in recs], dtype=np.int64),
+        "reach": np.array([r.reach for r in recs], dtype=np.float64),
+        "kind": np.array([r.kind for r in recs], dtype=np.int64),
+        "gang": np.array([r.gang.gid if r.gang is not None else -1 for r in recs], dtype=np.int64),
+    }

@@ -25,6 +25,7 @@ import numpy as np
 
 from sim.core.economy import LABOUR, SEXUAL
 from sim.core.population import FORMER_VICTIM, IDENTIFIED, SEXUAL_BOUND, Status
+from sim.core.state import GangTallies, MonthState
 from sim.processes.migration import depart, sigmoid
 from sim.processes.recruiters import DECEPTIVE, INFORMAL, LICENSED  # noqa: F401  (the kinds of recruiter)
 from sim.scenario.units import MONTHS_PER_YEAR
@@ -39,12 +40,14 @@ def pick(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.minimum(idx, weights.shape[1] - 1)
 
 
-def step(model, country, lookers: np.ndarray, ctx, counts: dict) -> None:
-    """Recruitment in ``country`` (``sim.engine.country.Country``): its lookers, recruiters and context."""
-    sc, pop, keys, m = country.params, country.pop, country.keys, ctx.month
-    mp, rp = sc.migration, sc.recruitment
+def step(country, ctx, state: MonthState, lookers: np.ndarray, recruiters: dict, market) -> None:
+    """Recruitment in ``country`` (``sim.engine.country.Country``): its ``lookers`` (person ids), its active
+    ``recruiters`` (``sim.processes.recruiters.recruiter_table``) and the month's ``market``; victims' transport is
+    tallied for their gangs in ``state``."""
+    params, pop, keys, m, counts = country.params, country.pop, country.keys, ctx.month, country.counts
+    mp, rp = params.migration, params.recruitment
     draw = lambda name, ids: keys.draw("recruitment." + name, m, ids)  # noqa: E731
-    rec = model.recruiter_table(country)
+    rec = recruiters
     for r in rec["agents"]:
         r.recruits = 0.0
     if lookers.size == 0:
@@ -53,14 +56,14 @@ def step(model, country, lookers: np.ndarray, ctx, counts: dict) -> None:
     p_self = np.where(pop.ties[lookers] > 0, mp.self_departure_with_ties, mp.self_departure_without_ties)
     own = draw("independent", lookers) < p_self
     indep, waiting = lookers[own], lookers[~own]
-    weights = np.array([d.migrant_weight for d in sc.destinations.values()])
+    weights = np.array([d.migrant_weight for d in params.destinations.values()])
     indep_dest = pick(draw("independent_destination", indep), weights)
 
     # 2. contacts
     region = pop.region[waiting].astype(np.int64)
-    n_regions = len(sc.regions)
-    reach_by_region = np.bincount(rec["region"], weights=rec["reach"], minlength=n_regions) / sc.scale
-    residents = country.residents_by_region
+    n_regions = len(params.regions)
+    reach_by_region = np.bincount(rec["region"], weights=rec["reach"], minlength=n_regions) / params.scale
+    residents = country.census.residents
     with np.errstate(divide="ignore", invalid="ignore"):
         p_contact = np.where(residents > 0, np.minimum(1.0, reach_by_region / residents), 0.0)
     contacted = draw("contact", waiting) < p_contact[region]
@@ -96,8 +99,8 @@ def step(model, country, lookers: np.ndarray, ctx, counts: dict) -> None:
     female = pop.sex[who] == 1
     sexual = draw("exploitation_type", who) < np.where(female, rp.sexual_share_women, rp.sexual_share_men)
     etype = np.where(sexual, SEXUAL, LABOUR)
-    margin = model.market.country_margin[country.index]  # [dest, type]: for a victim from this country
-    route_w = model.gang_routes[np.maximum(gang, 0)] * np.maximum(margin, 0.0)[:, etype].T  # [person, dest]
+    margin = market.country_margin[country.index]  # [dest, type]: for a victim from this country
+    route_w = state.gangs.routes[np.maximum(gang, 0)] * np.maximum(margin, 0.0)[:, etype].T  # [person, dest]
     has_room = deceptive & (route_w.sum(axis=1) > 0)
     dest[has_room] = pick(draw("gang_destination", who[has_room]), route_w[has_room])
     offered = licensed | honest_informal | has_room
@@ -118,7 +121,7 @@ def step(model, country, lookers: np.ndarray, ctx, counts: dict) -> None:
     # recruiter tallies (persons delivered, in real persons)
     delivered = np.bincount(k[accept], minlength=len(rec["reach"]))
     for row in np.flatnonzero(delivered):
-        rec["agents"][row].recruits = float(delivered[row] * sc.scale)
+        rec["agents"][row].recruits = float(delivered[row] * params.scale)
 
     # 4. legal permits, shared by independent leavers and agency recruits
     agency = who[accept & licensed]
@@ -144,14 +147,12 @@ def step(model, country, lookers: np.ndarray, ctx, counts: dict) -> None:
     pop.recruiter[victims] = rec["rid"][k[dec]]
     pop.flags[victims] = np.where(etype[dec] == SEXUAL, pop.flags[victims] | SEXUAL_BOUND, pop.flags[victims] & ~SEXUAL_BOUND)
     counts["retrafficked"] += int(former[dec].sum())
-    ep = sc.exploitation
-    pop.debt[victims] = ep.debt_min + draw("debt", victims) * (ep.debt_max - ep.debt_min)
-    tally_recruits(model, country, gang[dec], dest[dec], etype[dec])
+    debt = params.exploitation
+    pop.debt[victims] = debt.debt_min + draw("debt", victims) * (debt.debt_max - debt.debt_min)
+    tally_recruits(state.tallies, market, params.scale, gang[dec], dest[dec])
 
 
-def tally_recruits(model, country, gang: np.ndarray, dest: np.ndarray, etype: np.ndarray) -> None:
-    """What this month's victims mean to their gangs: expected margin and transport, in real dollars."""
-    n, scale, mk = model.margin_by_gang.size, model.params.scale, model.market
-    margin = mk.country_margin[country.index]
-    model.margin_by_gang += np.bincount(gang, weights=margin[dest, etype] * scale, minlength=n)
-    model.transport_by_gang += np.bincount(gang, weights=mk.transport[dest] * scale, minlength=n)
+def tally_recruits(tallies: GangTallies, market, scale: float, gang: np.ndarray, dest: np.ndarray) -> None:
+    """What this month's victims (by ``gang`` and ``dest``ination) cost their gangs in transport, in real dollars."""
+    n_rows = tallies.transport.size
+    tallies.transport += np.bincount(gang, weights=market.transport[dest] * scale, minlength=n_rows)

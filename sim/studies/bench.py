@@ -69,7 +69,7 @@ def bench(
         model = cls(sc)
         traced = tracemalloc.get_traced_memory()[0]
         tracemalloc.stop()
-        person_bytes = traced - _array_bytes(model.pop)  # one country
+        person_bytes = traced - _array_bytes(model.countries[0].pop)  # one country
     else:
         model = cls(sc)
     setup = time.perf_counter() - t0
