@@ -22,11 +22,12 @@ run: setup
 	$(BIN)/sim run scenarios/baseline.toml
 	@echo "the sim command is $(BIN)/sim (or run: source $(BIN)/activate, then sim)"
 
+# two workers (pytest-xdist), one per core; each test file stays on one worker, so its cached runs are made once
 test: setup
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 test-fast: setup
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
 
 screenshots: setup
 	$(BIN)/python tests/screenshots.py

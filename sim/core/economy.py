@@ -11,15 +11,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.scenario.fields import path_value
+
 UNIT_KINDS = ("source", "border", "destination")
 SEXUAL, LABOUR = 0, 1
-
-
-def path_value(path, year: float) -> float:
-    """Linear interpolation of ``[[year, value], ...]``, constant beyond its ends."""
-    ys = [p[0] for p in path]
-    vs = [p[1] for p in path]
-    return float(np.interp(year, ys, vs))
 
 
 @dataclass

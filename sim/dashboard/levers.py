@@ -8,22 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.engine.runner import resolve
-from sim.scenario import INTERVENTION_TYPES, Scenario
+from sim.scenario import Scenario
+from sim.scenario import levers as intervention_levers
 
 # The levers the page shows, one dotted key each: ``interventions.<kind>.<field>`` sets a field of the
 # scenario's intervention of that kind (added from the first month, with the kind's other defaults,
-# when the scenario has none); any other key is a scenario parameter.
-LEVERS: tuple[str, ...] = (
-    "interventions.economic_shock.strength",  # unemployment
-    "interventions.police_training.strength",
-    "interventions.law_reform.strength",
-    "interventions.peacekeeper_ban.strength",  # ban compliance
-    "interventions.awareness_campaign.strength",
-    "interventions.legal_migration.strength",  # legal permits
-    "interventions.demand_reduction.strength",  # demand at destinations
-    "scale",
-    "months",
-)
+# when the scenario has none); any other key is a scenario parameter. The intervention kinds declare their
+# own lever (``sim.scenario.levers``): a new kind with a lever shows without a change here.
+LEVERS: tuple[str, ...] = (*intervention_levers(), "scale", "months")
 SLIDER_SPAN = 100  # a range at most this wide gets a slider, a wider one a number input
 STEPS_PER_DECADE = 100  # a slider's step: the range's order of magnitude over this
 
@@ -65,27 +57,22 @@ class Lever:
         return (self.hi - self.lo) <= SLIDER_SPAN
 
 
-def _field_info(key: str):
-    """The pydantic field of a dotted lever key, and a readable label."""
+def lever(key: str) -> Lever:
+    """A lever: an intervention kind's own (``sim.scenario.levers``), or a scenario parameter's label, unit,
+    range, description and source from the schema."""
+    spec = intervention_levers().get(key)
+    if spec is not None:
+        return Lever(spec.key, spec.label, spec.unit, spec.lo, spec.hi, spec.description, spec.source, spec.integer)
+    if key.startswith("interventions."):
+        raise KeyError(f"{key}: no intervention kind has this lever")
     parts = key.split(".")
-    if parts[0] == "interventions":
-        kind, name = parts[1], parts[2]
-        cls = next((t for t in INTERVENTION_TYPES if t.model_fields["kind"].annotation.__args__[0] == kind), None)
-        if cls is None:
-            raise KeyError(f"{key}: unknown intervention kind {kind!r}")
-        label = kind.replace("_", " ").capitalize() + ("" if name == "strength" else f": {name.replace('_', ' ')}")
-        return cls.model_fields[name], label
     cls = Scenario
     for p in parts[:-1]:
         cls = cls.model_fields[p].annotation
-    return cls.model_fields[parts[-1]], parts[-1].replace("_", " ").capitalize()
-
-
-def lever(key: str) -> Lever:
-    """A lever from the schema: label, unit, range, description and source of its parameter."""
-    f, label = _field_info(key)
+    f = cls.model_fields[parts[-1]]
     extra = f.json_schema_extra or {}
     lo, hi = extra["range"]
+    label = parts[-1].replace("_", " ").capitalize()
     return Lever(key, label, extra["unit"], lo, hi, f.description or "", extra["source"], f.annotation is int)
 
 

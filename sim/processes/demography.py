@@ -24,9 +24,9 @@ import math
 import numba as nb
 import numpy as np
 
-from sim.core.economy import path_value
 from sim.core.population import ACTIVE, FEMALE, HOME_MAX, Population, Status, beta_draws
 from sim.core.rng import bits53, month_key, threshold, u01_at
+from sim.scenario.fields import path_value
 from sim.scenario.units import MONTHS_PER_YEAR
 
 _DEAD = np.uint8(Status.DEAD)
