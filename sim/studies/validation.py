@@ -133,7 +133,7 @@ def report(results: dict[str, dict], command: str) -> str:
     lines = [
         "# Validation out of sample",
         "",
-        f"Written by `{command}` (`sim/validation.py`): do not edit by hand. Each country preset's calibration",
+        f"Written by `{command}` (`sim/studies/validation.py`): do not edit by hand. Each country preset's calibration",
         "(`calibration/NAME.toml`) is fitted again on its published figures of 2000-2010 only and scored on",
         "those of 2011-2019 (**in time**); and each preset is run with the other presets' shipped posteriors",
         "(`calibration/posteriors/`), pooled, and scored on all its figures (**across countries**). ARD is the",
