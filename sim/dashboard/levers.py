@@ -3,6 +3,7 @@ scenario schema (``sim.scenario``), and the scenario they make (pure functions: 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from sim.engine.runner import resolve
 from sim.scenario import Scenario
 from sim.scenario import levers as intervention_levers
+from sim.scenario.interventions import LeverSpec
 
 # The levers the page shows, one dotted key each: ``interventions.<kind>.<field>`` sets a field of the
 # scenario's intervention of that kind (added from the first month, with the kind's other defaults,
@@ -21,17 +23,8 @@ STEPS_PER_DECADE = 100  # a slider's step: the range's order of magnitude over t
 
 
 @dataclass(frozen=True)
-class Lever:
-    """One lever of the page: its dotted key and what the schema says of its parameter."""
-
-    key: str  # dotted key (see LEVERS)
-    label: str
-    unit: str
-    lo: float
-    hi: float
-    description: str
-    source: str
-    integer: bool
+class Lever(LeverSpec):
+    """One lever of the page: its dotted key (see LEVERS) and what the schema says of its parameter."""
 
     @property
     def kind(self) -> str | None:
@@ -62,7 +55,7 @@ def lever(key: str) -> Lever:
     range, description and source from the schema."""
     spec = intervention_levers().get(key)
     if spec is not None:
-        return Lever(spec.key, spec.label, spec.unit, spec.lo, spec.hi, spec.description, spec.source, spec.integer)
+        return Lever(**dataclasses.asdict(spec))
     if key.startswith("interventions."):
         raise KeyError(f"{key}: no intervention kind has this lever")
     parts = key.split(".")
