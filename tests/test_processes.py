@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from functools import lru_cache
+from functools import cache
 from types import SimpleNamespace
 
 import numpy as np
@@ -18,8 +18,17 @@ import pytest
 
 from sim.core.economy import month_context
 from sim.core.population import (
-    ACTIVE, CIRCULAR, EDU_SECONDARY, FEMALE, IDENTIFIED, MALE, SEXUAL_BOUND, LabourAges, Population, Status,
-)  # fmt: skip
+    ACTIVE,
+    CIRCULAR,
+    EDU_SECONDARY,
+    FEMALE,
+    IDENTIFIED,
+    MALE,
+    SEXUAL_BOUND,
+    LabourAges,
+    Population,
+    Status,
+)
 from sim.core.rng import Keys
 from sim.core.state import GangArrays, GangTallies, MonthState, Risks, RunningAverages
 from sim.engine.recording import census
@@ -36,7 +45,7 @@ MONTH = 2  # a month in which the life table does not change (not a January)
 NEVER = np.iinfo(np.int16).max  # a month of death after any run
 
 
-@lru_cache(maxsize=None)
+@cache
 def scenario(**overrides):
     """The baseline scenario at a small size, with ``overrides`` (dotted keys written with ``__``)."""
     return load_scenario("baseline", {**SMALL, **{k.replace("__", "."): v for k, v in overrides.items()}})
