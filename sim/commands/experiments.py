@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from sim.commands.options import compile_notice, plural, positive, scale, seed
-from sim.engine.runner import OPTIONS, check_output_folder
+from sim.engine.runner import OPTIONS, check_output_folder, resolve
 from sim.studies.experiments.errors import RunsFailed
 
 SHOWN_METRICS = 4  # metrics a sweep prints per design point (runs.csv has all)
@@ -90,6 +90,8 @@ def cmd_compare(args) -> int:
     from sim.studies.experiments.compare import CHARTS, compare, effects_table, write_comparison
 
     check_output_folder(args.out)
+    for source in (args.base, *args.alternatives):  # an invalid file is reported before anything else is said
+        resolve(source, labels=OPTIONS, months=args.months, scale=args.scale)
     compile_notice()
     posterior = None
     if args.posterior is not None:
