@@ -182,7 +182,7 @@ def recruit(sc, margin: float, awareness: float = 0.0):
     state = month_state(sc)
     agent = SimpleNamespace(recruits=0.0)
     recruiters = {
-        "agents": [agent], "rid": np.array([7]), "region": np.array([0]), "reach": np.array([1e9]),
+        "agents": [agent], "key": np.array([7]), "region": np.array([0]), "reach": np.array([1e9]),
         "kind": np.array([DECEPTIVE]), "gang": np.array([0]),
     }  # fmt: skip
     n_dest = len(sc.destinations)
@@ -196,7 +196,7 @@ def test_recruitment_a_deceptive_offer_where_a_route_pays_sends_victims_with_the
     pop, country, state, agent = recruit(sc, margin=1000.0)
     victims = pop.status == Status.TRANSIT
     assert victims.sum() > 0 and country.counts["trafficked"] == victims.sum()
-    assert np.all(pop.gang[victims] == 0) and np.all(pop.recruiter[victims] == 7)
+    assert np.all(pop.gang[victims] == 0)
     assert agent.recruits == victims.sum() * sc.scale
     assert state.tallies.transport[0] == victims.sum() * sc.scale  # transport 1 USD a victim
 

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from sim.core.economy import month_context
-from sim.core.rng import Keys
+from sim.core.rng import Keys, origin_key
 from sim.core.state import GangArrays, MonthState, RunningAverages
 from sim.engine.model import MigrationModel
 from sim.processes.courts import Courts
@@ -85,7 +85,7 @@ def test_month_risks_protection_removes_the_gangs_risks(model, monkeypatch):
 
 def gang_ready(model, members: float, capital: float) -> Gang:
     """A new gang serving destination 0, with the state's arrays, tallies and averages that include it."""
-    gang = Gang(model, np.array([0]), members, capital)
+    gang = Gang(model, origin_key("gang", 1, len(model.gang_list)), np.array([0]), members, capital)
     model.state.gangs = gang_arrays(model)
     model.state.tallies = model.zero_tallies()
     update_running_averages(model)

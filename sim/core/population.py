@@ -4,7 +4,7 @@ A person's id is its slot: slots are never reused, so the id also keys its rando
 (``sim.core.rng``). The dead keep their slot with status DEAD; births append slots (capacity grows
 geometrically). Age is not stored: it is the month index minus the month of birth.
 
-Memory: 31 bytes of state per person (see ``BYTES_PER_PERSON``).
+Memory: 27 bytes of state per person (see ``BYTES_PER_PERSON``).
 """
 
 from __future__ import annotations
@@ -74,12 +74,11 @@ FIELDS: dict[str, np.dtype] = {
     "awareness": np.dtype(np.float32),  # awareness of trafficking risk, 0-1
     "risk": np.dtype(np.float32),  # risk tolerance, 0-1
     "debt": np.dtype(np.float32),  # USD owed to the exploiter
-    "recruiter": np.dtype(np.int32),  # recruiter id, -1 none
     "gang": np.dtype(np.int16),  # gang id, -1 none
     "flags": np.dtype(np.uint8),  # bit set: ACTIVE, FORMER_VICTIM, IDENTIFIED, CIRCULAR, SEXUAL_BOUND
 }
 BYTES_PER_PERSON = sum(dt.itemsize for dt in FIELDS.values())
-FILL = {"dest": -1, "recruiter": -1, "gang": -1, "status": int(Status.DEAD)}
+FILL = {"dest": -1, "gang": -1, "status": int(Status.DEAD)}
 
 
 class Population:

@@ -8,9 +8,13 @@ one random stream per decision and per agent slot (Cherrington et al., arXiv 240
 draw is a hash (SplitMix64 finaliser), so a rare decision costs only as many draws as persons
 concerned, never one per person in the population.
 
-The few strategic agents (recruiters, gangs, police units) draw the same way, keyed by their id
-(``actor_uniforms``, ``actor_poisson``, ``actor_binomial``): no rule draws from a shared sequential
-generator.
+The few strategic agents (recruiters, gangs, police units) and their events (court cases) draw the
+same way, keyed by a key that says where the actor comes from (``origin_key``: a gang's the month and
+slot of its founding, a recruiter's its gang's key and hire number, a case's its unit, month and
+number), never by a counter over the run (``actor_uniforms``, ``actor_poisson``, ``actor_binomial``).
+One more actor in one scenario then changes no other actor's draws. Which recruiter reaches a person is
+a keyed choice of the person among the region's recruiters (``rendezvous``), so that one more recruiter
+takes contacts only from its own share.
 """
 
 from __future__ import annotations
@@ -99,6 +103,20 @@ def decision_key(seed: int, name: str) -> np.uint64:
     return np.uint64(_mix_int((int(seed) & 0xFFFFFFFF) << 32 | zlib.crc32(name.encode())))
 
 
+_KEY_MASK = (1 << 63) - 1  # keys are non-negative int64
+
+
+def origin_key(*parts: int | str) -> int:
+    """The key of an actor or event from where it comes from: a hash of its origin's ``parts`` (ints, such
+    as a parent's key, a month or a slot, and names), a non-negative int64 (e.g. ``origin_key("gang", 36, 2)``
+    for the third gang founded in month 36, ``origin_key(gang_key, "hire", 5)`` for its sixth hire)."""
+    z = 0x5EED
+    for part in parts:
+        value = zlib.crc32(part.encode()) if isinstance(part, str) else int(part) & ((1 << 64) - 1)
+        z = _mix_int((z ^ value) + 0x9E3779B97F4A7C15 & ((1 << 64) - 1))
+    return z & _KEY_MASK
+
+
 class Keys:
     """Decision keys of one run, created on first use: ``keys["transit.interdiction"]``.
 
@@ -149,3 +167,40 @@ def actor_binomial(keys: Keys, name: str, month: int, ids, n, p) -> np.ndarray:
     n = np.broadcast_to(np.asarray(n, dtype=np.int64), u.shape)
     p = np.broadcast_to(np.clip(np.asarray(p, dtype=np.float64), 0.0, 1.0), u.shape)
     return np.where((n > 0) & (p > 0), binom.ppf(u, n, p), 0).astype(np.int64)
+
+
+@nb.njit(cache=True)
+def _rendezvous(mkey, uids, group, starts, actor_keys, weights):
+    out = np.full(uids.shape[0], -1, dtype=np.int64)
+    for i in range(uids.shape[0]):
+        g = group[i]
+        base = _mix(mkey ^ (np.uint64(uids[i]) * _GOLDEN))
+        best = np.inf
+        for j in range(starts[g], starts[g + 1]):
+            if weights[j] <= 0:
+                continue
+            u = (np.float64(np.int64(_mix(base ^ np.uint64(actor_keys[j])) >> _S11)) + 0.5) * _TO_UNIT
+            score = -math.log(u) / weights[j]  # exponential race: the smallest wins with probability w / sum(w)
+            if score < best:
+                best, out[i] = score, j
+    return out
+
+
+def rendezvous(keys: Keys, name: str, month: int, uids: np.ndarray, group: np.ndarray, actor_group: np.ndarray,
+               actor_keys: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """For each person ``uids[i]`` of ``group[i]`` (e.g. a region), the index of the actor of the same group
+    it meets this month, chosen with probability proportional to ``weights`` among them (-1 if none has a
+    positive weight): weighted rendezvous (highest-random-weight) hashing, each (person, actor) pair's draw
+    keyed by (seed, decision, month, person, actor key). One more actor changes a person's choice only when
+    the new actor wins it, so it takes contacts only from its own share, and the others keep theirs.
+    """
+    if actor_keys.size == 0:
+        return np.full(uids.shape[0], -1, dtype=np.int64)
+    order = np.argsort(actor_group, kind="stable")
+    n_groups = int(max(group.max(initial=-1), actor_group.max(initial=-1))) + 1
+    starts = np.concatenate([[0], np.cumsum(np.bincount(actor_group, minlength=n_groups))]).astype(np.int64)
+    chosen = _rendezvous(
+        np.uint64(month_key(keys[name], month)), uids.astype(np.int64, copy=False), group.astype(np.int64, copy=False), starts,
+        actor_keys[order].astype(np.int64), weights[order].astype(np.float64),
+    )  # fmt: skip
+    return np.where(chosen >= 0, order[np.maximum(chosen, 0)], -1)

@@ -32,7 +32,7 @@ from mesa.agentset import AgentSet
 from sim.core import interventions
 from sim.core.economy import month_context
 from sim.core.outputs import FLOWS
-from sim.core.rng import Keys, actor_poisson, actor_uniforms
+from sim.core.rng import Keys, actor_poisson, actor_uniforms, origin_key
 from sim.core.state import GangArrays, GangTallies, MonthState, Risks, RunningAverages
 from sim.engine.country import ACTOR_FLOWS, Country
 from sim.engine.recording import census, record
@@ -90,7 +90,6 @@ class MigrationModel(mesa.Model):
         self.interventions = (
             interventions.build(params, everywhere_only=True) if several else self.countries[0].interventions
         )
-        self.recruiter_list: list[Recruiter] = []
         self.gang_list: list[Gang] = []
         self.units: list[PoliceUnit] = []
         self.courts = Courts(self)
@@ -220,8 +219,8 @@ class MigrationModel(mesa.Model):
             for d in range(len(params.destinations))
         ]
         gangs_expected = params.gangs.per_million * params.residents / PER_MILLION
-        for _ in range(int(actor_poisson(keys, "init.gangs", 0, 0, gangs_expected)[0])):
-            new_gang(self, demand0, 0)
+        for slot in range(int(actor_poisson(keys, "init.gangs", 0, 0, gangs_expected)[0])):
+            new_gang(self, demand0, 0, slot)
         self.state.gangs = gang_arrays(self)
         hiring = params.recruitment
         per = {
@@ -232,16 +231,16 @@ class MigrationModel(mesa.Model):
             residents = residents0 / PER_100K
             for kind in range(len(KINDS)):
                 cell = g * len(KINDS) + kind
-                for _ in range(int(actor_poisson(keys, "init.recruiters", 0, cell, per[kind] * residents)[0])):
-                    rid = len(self.recruiter_list)
+                for n in range(int(actor_poisson(keys, "init.recruiters", 0, cell, per[kind] * residents)[0])):
+                    key = origin_key("recruiter", g, kind, n)  # the n-th of its kind in region g at the start
                     gang = None
-                    u = float(actor_uniforms(keys, "init.recruiter_gang", 0, rid)[0])
+                    u = float(actor_uniforms(keys, "init.recruiter_gang", 0, key)[0])
                     works_for_gang = u < hiring.informal_deceptive_share
                     if kind == DECEPTIVE or (kind == INFORMAL and works_for_gang):
-                        gang = random_gang(self, rid)
+                        gang = random_gang(self, key)
                         if gang is None:
                             continue
-                    Recruiter(self, kind, g, reach[kind], gang=gang)
+                    Recruiter(self, key, kind, g, reach[kind], gang=gang)
 
     # -- views the processes read ------------------------------------------------------------------
     def agents_of(self, cls) -> AgentSet:

@@ -9,7 +9,7 @@ stream) instead of the counter-based draws of ``sim.core.rng``. The two engines 
 draw for draw; ``tests/test_docking.py`` checks that they do (docking, Axtell et al. 1996).
 
 It is also the yardstick for speed (``sim bench --reference``): a person here is a Python object of
-several hundred bytes updated by interpreted code, against 31 bytes and compiled passes in the
+several hundred bytes updated by interpreted code, against 27 bytes and compiled passes in the
 vectorised engine.
 
 Schedule of a month (the numbers of ``sim.engine.model``):
@@ -84,7 +84,6 @@ class PersonAgent(mesa.Agent):
         self.awareness: float = 0.0  # of trafficking risk
         self.risk: float = 0.0  # risk tolerance
         self.debt: float = 0.0  # owed to the exploiter
-        self.recruiter: int = -1  # id of the recruiter who deceived the person
         self.gang: int = -1  # id of the gang that holds the person
         self.active = False  # in the labour force when of working age
         self.former_victim = False
@@ -281,7 +280,7 @@ class PersonAgent(mesa.Agent):
         age, ages = month - self.birth, self.model.ages
         working = self.active and ages.work <= age < ages.pension[self.sex]
         self.become(UNEMPLOYED if working else INACTIVE, month)
-        self.dest, self.gang, self.recruiter, self.debt = -1, -1, -1, 0.0
+        self.dest, self.gang, self.debt = -1, -1, 0.0
         self.model.abroad.discard(self)
 
 
@@ -438,7 +437,7 @@ class ReferenceModel(MigrationModel):
         for person, dest, etype, recruiter in deceived:
             counts["retrafficked"] += person.former_victim
             self._depart(person, TRANSIT, dest, counts, "trafficked")
-            person.gang, person.recruiter = recruiter.gang.gid, recruiter.rid
+            person.gang = recruiter.gang.gid
             person.sexual_bound = etype == SEXUAL
             person.debt = rng.uniform(rules.debt_min, rules.debt_max)
         if deceived:

@@ -8,7 +8,9 @@ arresting unit, or with the protection the gang bought from that unit; otherwise
 convicted with probability ``conviction_rate`` (raised by law reform) and serves the sentence in force
 at the verdict (``sentence_years``, lengthened by law reform). Members who come back (acquitted,
 released or at the end of their sentence) rejoin their gang with probability ``rejoin_share`` if it
-still exists. Every draw is keyed by the case's number.
+still exists. Every draw is keyed by the case's key, which says where it comes from: the arresting unit,
+the month and the case's number among that unit's cases that month (``sim.core.rng.origin_key``), never a
+counter over the run; the members' return from prison is keyed by their case.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.core.rng import actor_binomial
+from sim.core.rng import actor_binomial, origin_key
 from sim.processes.gangs import protection_of
 from sim.scenario.units import MONTHS_PER_YEAR
 
 
 @dataclass
 class Case:
-    cid: int
+    key: int  # origin_key("case", unit, month, n): the n-th case the unit filed that month
     gang: int  # gang id, -1 for none
     unit: object  # the arresting police unit
     persons: int  # prosecuted and held
@@ -35,27 +37,36 @@ class Courts:
     def __init__(self, model):
         self.model = model
         self.pending: list[Case] = []
-        # (release month, gang id, persons, rejoin share of the law they were convicted under)
-        self.prison: list[tuple[int, int, int, float]] = []
-        self.next_id = 0
+        # (release month, gang id, persons, rejoin share of the law they were convicted under, case key)
+        self.prison: list[tuple[int, int, int, float, int]] = []
+        self.filed: dict[int, int] = {}  # cases filed this month by each unit (by its index)
+        self.filed_month = 0
 
     def file(self, unit, gang, arrested: int, ctx) -> None:
         """Arrests by ``unit``: counted, prosecuted or released, and the prosecuted held to the verdict."""
         if arrested <= 0:
             return
         model, law = self.model, unit.police  # the law where the arrest was made
-        cid = self.next_id
-        self.next_id += 1
+        key = self.case_key(unit, ctx.month)
         p_pros = min(1.0, law.prosecution_rate + ctx.prosecution_add)
-        prosecuted = int(actor_binomial(model.keys, "courts.prosecution", ctx.month, cid, arrested, p_pros)[0])
+        prosecuted = int(actor_binomial(model.keys, "courts.prosecution", ctx.month, key, arrested, p_pros)[0])
         self._count(unit, "arrests", arrested)
         self._count(unit, "prosecutions", prosecuted)
         gid = -1 if gang is None else gang.gid
         if gang is not None:
             gang.lose_members(arrested)
-            self._rejoin(gid, arrested - prosecuted, ctx.month, cid, law.rejoin_share)
+            self._rejoin(gid, arrested - prosecuted, ctx.month, key, law.rejoin_share)
         if prosecuted:
-            self.pending.append(Case(cid, gid, unit, prosecuted, ctx.month + law.court_delay))
+            self.pending.append(Case(key, gid, unit, prosecuted, ctx.month + law.court_delay))
+
+    def case_key(self, unit, month: int) -> int:
+        """The key of the next case ``unit`` files in ``month``: its index, the month and the case's number
+        among the unit's cases that month."""
+        if month != self.filed_month:
+            self.filed, self.filed_month = {}, month
+        n = self.filed.get(unit.uix, 0)
+        self.filed[unit.uix] = n + 1
+        return origin_key("case", unit.uix, month, n)
 
     def step(self, ctx) -> None:
         """Verdicts of the cases due this month, and releases from prison."""
@@ -67,22 +78,20 @@ class Courts:
             protection = protection_of(model, case.gang, case.unit)
             p_drop = law.corrupt_drop * (1 - case.unit.integrity_now(ctx))
             p_drop = p_drop + (1 - p_drop) * protection
-            dropped = float(model.keys.draw("courts.dropped", month, np.array([case.cid]))[0]) < p_drop
+            dropped = float(model.keys.draw("courts.dropped", month, np.array([case.key]))[0]) < p_drop
             p_convict = min(1.0, law.conviction_rate + ctx.conviction_add)
             convicted = 0 if dropped else int(
-                actor_binomial(model.keys, "courts.conviction", month, case.cid, case.persons, p_convict)[0]
+                actor_binomial(model.keys, "courts.conviction", month, case.key, case.persons, p_convict)[0]
             )
             self._count(case.unit, "convictions", convicted)
-            self._rejoin(case.gang, case.persons - convicted, month, case.cid, law.rejoin_share)
+            self._rejoin(case.gang, case.persons - convicted, month, case.key, law.rejoin_share)
             if convicted and case.gang >= 0:
                 months = int(round((law.sentence_years + ctx.sentence_add) * MONTHS_PER_YEAR))
-                self.prison.append((month + months, case.gang, convicted, law.rejoin_share))
-        released: dict[tuple[int, float], int] = {}
-        for _, gid, n, rejoin in (p for p in self.prison if p[0] <= month):
-            released[gid, rejoin] = released.get((gid, rejoin), 0) + n
+                self.prison.append((month + months, case.gang, convicted, law.rejoin_share, case.key))
+        released = [p for p in self.prison if p[0] <= month]
         self.prison = [p for p in self.prison if p[0] > month]
-        for (gid, rejoin), n in released.items():
-            self._rejoin(gid, n, month, gid, rejoin, "courts.rejoin_from_prison")
+        for _, gid, n, rejoin, key in released:
+            self._rejoin(gid, n, month, key, rejoin, "courts.rejoin_from_prison")
 
     def _count(self, unit, flow: str, n: int) -> None:
         """Tally ``n`` of ``flow`` for the run and for the unit's country."""
@@ -90,7 +99,7 @@ class Courts:
         if unit.country is not None:
             self.model.countries[unit.country].actor_counts[flow] += n
 
-    def _rejoin(self, gid: int, persons: int, month: int, key_id: int, rejoin_share: float,
+    def _rejoin(self, gid: int, persons: int, month: int, key: int, rejoin_share: float,
                 decision: str = "courts.rejoin") -> None:
         """Released members rejoin their gang, if it still exists, each with probability ``rejoin_share``
         (of the law where they were arrested)."""
@@ -98,5 +107,5 @@ class Courts:
             return
         gang = self.model.gang_list[gid]
         if gang.active:
-            back = actor_binomial(self.model.keys, decision, month, key_id, persons, rejoin_share)
+            back = actor_binomial(self.model.keys, decision, month, key, persons, rejoin_share)
             gang.members += float(back[0])

@@ -20,8 +20,10 @@ and the bribes it chose; and decides, by expected profit:
   expect to earn (``expected_profit``): broken or unprofitable, not one bad month.
 
 Capital pays the bribes (never beyond it) and carries a gang through months without revenue; above
-``capital_cap`` it is spent, not kept. Every random decision is a draw keyed by the gang's
-or the recruiter's id.
+``capital_cap`` it is spent, not kept. Every random decision is a draw keyed by the gang's or the
+recruiter's key, which says where it comes from (``sim.core.rng.origin_key``): a gang's the month and
+slot of its founding, a recruiter's its gang's key and the gang's n-th hire (an informal recruiter's:
+its gang, region, month and number), so that one more actor in a paired scenario changes no other's draws.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.core.rng import actor_binomial, actor_poisson, actor_uniforms
+from sim.core.rng import actor_binomial, actor_poisson, actor_uniforms, origin_key
 from sim.core.state import GangArrays, Risks
 from sim.processes.police import expected_loss
 from sim.processes.recruiters import DECEPTIVE, INFORMAL, Recruiter
@@ -38,10 +40,12 @@ from sim.processes.recruiters import DECEPTIVE, INFORMAL, Recruiter
 class Gang(mesa.Agent):
     """A gang serving some destinations (routes) from the run's source countries."""
 
-    def __init__(self, model, routes: np.ndarray, members: float, capital: float):
+    def __init__(self, model, key: int, routes: np.ndarray, members: float, capital: float):
         super().__init__(model)
-        self.gid = len(model.gang_list)
+        self.key = key  # where it comes from: ``origin_key("gang", month founded, slot that month)``
+        self.gid = len(model.gang_list)  # its row in the [gang, ...] arrays of ``MonthState``
         model.gang_list.append(self)
+        self.hires = 0  # recruiters it has hired (its next hire's key is its key and this number)
         self.routes = np.asarray(routes, dtype=np.int64)  # destination indices
         self.members = float(members)  # free members (not held by the courts)
         self.capital = float(capital)
@@ -94,7 +98,7 @@ class Gang(mesa.Agent):
             return
         recs = list(self.recruiters)
         rate = np.array([rp.informal_attrition if r.kind == INFORMAL else gp.recruiter_attrition for r in recs])
-        quits = actor_uniforms(self.model.keys, "gangs.recruiter_quits", month, [r.rid for r in recs]) < rate
+        quits = actor_uniforms(self.model.keys, "gangs.recruiter_quits", month, [r.key for r in recs]) < rate
         for r, q in zip(recs, quits):
             if q:
                 r.leave()
@@ -107,17 +111,17 @@ class Gang(mesa.Agent):
         paid = [r for r in self.recruiters if r.kind == DECEPTIVE]
         if gain > 0:
             lam = gp.hire_rate * pull * max(1, len(paid))
-            for _ in range(int(actor_poisson(model.keys, "gangs.hires", ctx.month, self.gid, lam)[0])):
+            for _ in range(int(actor_poisson(model.keys, "gangs.hires", ctx.month, self.key, lam)[0])):
                 self.hire(ctx.month)
         elif gain < 0 and paid:
             p_fire = gp.fire_rate * pull
-            fired = int(actor_binomial(model.keys, "gangs.fires", ctx.month, self.gid, len(paid), p_fire)[0])
+            fired = int(actor_binomial(model.keys, "gangs.fires", ctx.month, self.key, len(paid), p_fire)[0])
             for r in paid[len(paid) - fired:]:
                 r.leave()
 
     def _review_routes(self, month: int) -> None:
         model, gp = self.model, self.model.params.gangs
-        if float(actor_uniforms(model.keys, "gangs.route_review", month, self.gid)[0]) >= gp.route_review_rate:
+        if float(actor_uniforms(model.keys, "gangs.route_review", month, self.key)[0]) >= gp.route_review_rate:
             return
         best = model.market.margin.max(axis=1)  # [destination]
         unserved = np.setdiff1d(np.arange(best.size), self.routes)
@@ -128,14 +132,18 @@ class Gang(mesa.Agent):
         if best[candidate] > best[worst]:
             self.routes = np.sort(np.append(self.routes[self.routes != worst], candidate))
 
-    def hire(self, month: int, kind: int = DECEPTIVE, region: int | None = None) -> Recruiter:
-        """A new recruiter: a paid front in a region drawn by population shares (and, with several
-        countries, their margins: ``hire_region``), or a given kind and region."""
+    def hire(self, month: int, kind: int = DECEPTIVE, region: int | None = None, key: int | None = None) -> Recruiter:
+        """A new recruiter: the gang's next hire, a paid front in a region drawn by population shares (and,
+        with several countries, their margins: ``hire_region``), keyed by the gang's key and hire number;
+        or a given kind, region and key."""
         model, rp = self.model, self.model.params.recruitment
+        if key is None:
+            key = origin_key(self.key, "hire", self.hires)
+            self.hires += 1
         if region is None:
-            region = hire_region(model, "gangs.hire_region", month, len(model.recruiter_list), self.routes)
+            region = hire_region(model, "gangs.hire_region", month, key, self.routes)
         reach = rp.reach_deceptive if kind == DECEPTIVE else rp.reach_informal
-        rec = Recruiter(model, kind, region, reach, gang=self)
+        rec = Recruiter(model, key, kind, region, reach, gang=self)
         if kind == DECEPTIVE:
             self.members += model.params.gangs.recruit_members_per_recruiter
         return rec
@@ -190,22 +198,24 @@ class Gang(mesa.Agent):
 
 
 # -- the gangs of the run, for the model's month ---------------------------------------------------
-def new_gang(model, weights: np.ndarray, month: int) -> Gang:
-    """A new gang whose routes are drawn without replacement in proportion to ``weights`` (keyed)."""
+def new_gang(model, weights: np.ndarray, month: int, slot: int) -> Gang:
+    """The ``slot``-th gang founded in ``month`` (0: at the start), its routes drawn without replacement in
+    proportion to ``weights`` (keyed by the gang's key and the destination)."""
     gp = model.params.gangs
-    gid = len(model.gang_list)
+    key = origin_key("gang", month, slot)
     n_dest = len(weights)
     n_routes = min(gp.routes_per_gang, n_dest)
-    u = actor_uniforms(model.keys, "gangs.routes", month, gid * n_dest + np.arange(n_dest))
+    u = actor_uniforms(model.keys, "gangs.routes", month, [origin_key(key, d) for d in range(n_dest)])
     w = np.maximum(np.asarray(weights, dtype=np.float64), 0.0)
     with np.errstate(divide="ignore"):
         score = np.where(w > 0, np.log(np.maximum(u, 1e-300)) / np.maximum(w, 1e-300), -np.inf)  # Efraimidis-Spirakis
     routes = np.sort(np.argsort(-score, kind="stable")[:n_routes])
-    return Gang(model, routes, gp.members, gp.capital)
+    return Gang(model, key, routes, gp.members, gp.capital)
 
 
-def hire_region(model, decision: str, month: int, uid: int, routes: np.ndarray | None = None) -> int:
-    """One of the run's regions, drawn in proportion to its residents at the start (keyed by ``uid``).
+def hire_region(model, decision: str, month: int, key: int, routes: np.ndarray | None = None) -> int:
+    """One of the run's regions, drawn in proportion to its residents at the start (keyed by the recruiter's
+    ``key``).
 
     With several countries and a gang's ``routes``, each region's weight is also its country's best
     margin on those routes (``Market.country_margin``, zero where none pays): a gang hires where a
@@ -219,16 +229,16 @@ def hire_region(model, decision: str, month: int, uid: int, routes: np.ndarray |
         pays = np.maximum(model.market.country_margin[:, routes].max(axis=(1, 2)), 0.0) if routes.size else 0
         if np.any(pays > 0):
             weights = weights * pays[model.region_country]
-    u = float(actor_uniforms(model.keys, decision, month, uid)[0])
+    u = float(actor_uniforms(model.keys, decision, month, key)[0])
     return int(min(np.searchsorted(np.cumsum(weights) / weights.sum(), u, side="right"), len(weights) - 1))
 
 
-def random_gang(model, rid: int) -> Gang | None:
-    """An active gang drawn for recruiter ``rid`` at the start (keyed), or None when there is none."""
+def random_gang(model, key: int) -> Gang | None:
+    """An active gang drawn for the recruiter of ``key`` at the start (keyed), or None when there is none."""
     active = [g for g in model.gang_list if g.active]
     if not active:
         return None
-    u = float(actor_uniforms(model.keys, "init.recruiter_which_gang", 0, rid)[0])
+    u = float(actor_uniforms(model.keys, "init.recruiter_which_gang", 0, key)[0])
     return active[min(int(u * len(active)), len(active) - 1)]
 
 
@@ -303,26 +313,26 @@ def gang_entry(model, ctx) -> None:
     if expected - gp.members * gp.member_cost <= 0:
         return
     lam = gp.entry_per_million * model.params.residents / 1e6
-    for _ in range(int(actor_poisson(model.keys, "gangs.entry", ctx.month, 0, lam)[0])):
-        gang = new_gang(model, np.maximum(market.margin.max(axis=1), 0.0), ctx.month)
+    for slot in range(int(actor_poisson(model.keys, "gangs.entry", ctx.month, 0, lam)[0])):
+        gang = new_gang(model, np.maximum(market.margin.max(axis=1), 0.0), ctx.month, slot)
         for _ in range(gp.initial_recruiters):
             gang.hire(ctx.month)
 
 
 def informal_recruiters(model, ctx) -> None:
-    """Former victims back home who start recruiting for their gang (acquaintances of the next victims)."""
+    """Former victims back home who start recruiting for their gang (acquaintances of the next victims): a
+    keyed Poisson count per gang and region, each recruiter keyed by its gang, region, month and number."""
     rate = model.params.recruitment.informal_from_returned_victims
     back = model.state.tallies.returned_victims
-    n_regions = back.shape[1]
     for gid, region in zip(*np.nonzero(back)):
         gang = model.gang_list[gid]
         if not gang.active:
             continue
         lam = rate * back[gid, region]
-        key = gid * n_regions + region
-        n_new = int(actor_poisson(model.keys, "gangs.informal_recruiters", ctx.month, key, lam)[0])
-        for _ in range(n_new):
-            gang.hire(ctx.month, INFORMAL, int(region))
+        cell = origin_key(gang.key, "informal", int(region))
+        n_new = int(actor_poisson(model.keys, "gangs.informal_recruiters", ctx.month, cell, lam)[0])
+        for j in range(n_new):
+            gang.hire(ctx.month, INFORMAL, int(region), key=origin_key(cell, ctx.month, j))
 
 
 def protection_of(model, gid: int, unit) -> float:

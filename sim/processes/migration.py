@@ -244,7 +244,6 @@ def come_home(pop: Population, ids: np.ndarray, month: int) -> None:
     pop.since[ids] = month
     pop.dest[ids] = -1
     pop.gang[ids] = -1
-    pop.recruiter[ids] = -1
     pop.debt[ids] = 0.0
 
 

@@ -20,7 +20,7 @@ Each month a unit:
 - hands every arrest to the courts (``sim.processes.courts``).
 Bribes keep officials on gangs' payrolls (one per ``bribe_per_official`` a month); the unit's integrity
 moves each month towards its base times the share of its officials not on a payroll. Every random
-decision is a draw keyed by the unit, gang or recruiter id.
+decision is a draw keyed by the unit and the gang's or recruiter's key (``sim.core.rng.origin_key``).
 """
 
 from __future__ import annotations
@@ -40,7 +40,9 @@ class PoliceUnit(mesa.Agent):
         self.where = where  # the run's region or destination index (-1 for a border)
         self.country = country  # index of its source country (None: a destination's unit)
         self.police = police  # the police and law block it works under (its country's, or the run's)
-        self.uix = len(model.units)  # index among the units
+        # index among the units, all made at the start from the scenario's countries, regions and destinations
+        # (not during the run): its decisions are named by it
+        self.uix = len(model.units)
         model.units.append(self)
         self.base = params
         self.integrity = params.integrity  # eroded by bribes
@@ -114,10 +116,10 @@ class PoliceUnit(mesa.Agent):
         gangs = [g for g in self._gangs(freed_by_gang) if int(g.members) > 0]
         if not gangs:
             return
-        ids = np.array([g.gid for g in gangs])
+        rows, keys = np.array([g.gid for g in gangs]), [g.key for g in gangs]
         members = np.array([int(g.members) for g in gangs])
-        p = np.minimum(1.0, law.arrests_per_rescue * freed_by_gang[ids] / members)
-        arrested = actor_binomial(model.keys, f"police.arrests_through_victims.{self.uix}", ctx.month, ids, members, p)
+        p = np.minimum(1.0, law.arrests_per_rescue * freed_by_gang[rows] / members)
+        arrested = actor_binomial(model.keys, f"police.arrests_through_victims.{self.uix}", ctx.month, keys, members, p)
         for gang, n in zip(gangs, arrested):
             model.courts.file(self, gang, int(n), ctx)
 
@@ -127,16 +129,16 @@ class PoliceUnit(mesa.Agent):
         gangs = self._gangs(visibility)
         if not gangs:
             return
-        ids = np.array([g.gid for g in gangs])
-        rates = self.operation_rates(visibility[ids], ctx)
+        rows, keys = np.array([g.gid for g in gangs]), [g.key for g in gangs]
+        rates = self.operation_rates(visibility[rows], ctx)
         protection = np.array([g.protection[self.uix] for g in gangs])
-        ops = actor_poisson(model.keys, f"police.operations.{self.uix}", ctx.month, ids, rates * (1 - protection))
+        ops = actor_poisson(model.keys, f"police.operations.{self.uix}", ctx.month, keys, rates * (1 - protection))
         for gang, n_ops in zip(gangs, ops):
             if n_ops <= 0 or gang.members <= 0:
                 continue
             p = 1 - (1 - law.arrest_share) ** int(n_ops)
             decision = f"police.gang_arrests.{self.uix}"
-            arrested = int(actor_binomial(model.keys, decision, ctx.month, gang.gid, int(gang.members), p)[0])
+            arrested = int(actor_binomial(model.keys, decision, ctx.month, gang.key, int(gang.members), p)[0])
             model.courts.file(self, gang, arrested, ctx)
 
     def recruiter_hazards(self, suspects: list, ctx) -> np.ndarray:
@@ -160,7 +162,7 @@ class PoliceUnit(mesa.Agent):
             return
         protection = np.array([r.gang.protection[self.uix] for r in suspects])
         p = self.recruiter_hazards(suspects, ctx) * (1 - protection)
-        caught = actor_uniforms(model.keys, "police.recruiter_caught", ctx.month, [r.rid for r in suspects]) < p
+        caught = actor_uniforms(model.keys, "police.recruiter_caught", ctx.month, [r.key for r in suspects]) < p
         for r, c in zip(suspects, caught):
             if c:
                 r.leave()

@@ -12,10 +12,9 @@ LICENSED, DECEPTIVE, INFORMAL = range(len(KINDS))
 class Recruiter(mesa.Agent):
     """A recruiter in one source region. ``gang`` is set for those who work for organised crime."""
 
-    def __init__(self, model, kind: int, region: int, reach: float, gang=None):
+    def __init__(self, model, key: int, kind: int, region: int, reach: float, gang=None):
         super().__init__(model)
-        self.rid = len(model.recruiter_list)
-        model.recruiter_list.append(self)
+        self.key = key  # where it comes from (``sim.core.rng.origin_key``): its draws are keyed by it
         self.kind = kind
         self.region = region
         self.reach = reach  # real persons contacted per month
@@ -47,12 +46,12 @@ def recruiters_step(model) -> None:
 
 
 def recruiter_table(model, country) -> dict:
-    """Active recruiters in ``country``: the agents, and their rid, region (the country's index), reach,
+    """Active recruiters in ``country``: the agents, and their key, region (the country's index), reach,
     kind and gang id (-1: honest) as arrays."""
     recs = [r for r in model.agents_of(Recruiter) if r.region in country.regions]
     return {
         "agents": recs,
-        "rid": np.array([r.rid for r in recs], dtype=np.int64),
+        "key": np.array([r.key for r in recs], dtype=np.int64),
         "region": np.array([r.region - country.offset for r in recs], dtype=np.int64),
         "reach": np.array([r.reach for r in recs], dtype=np.float64),
         "kind": np.array([r.kind for r in recs], dtype=np.int64),

@@ -4,8 +4,10 @@
    independent leaver picks a destination by its weight and applies for a legal permit there.
 2. The others wait for recruiters. Each recruiter reaches ``reach`` residents a month in its region
    (informal recruiters are acquaintances and returnees); a waiting looker is reached with probability
-   min(1, total reach / residents of the region), by a recruiter drawn in proportion to reach. The
-   more residents look abroad, the more a recruiter finds who listen: supply follows the lookers.
+   min(1, total reach / residents of the region), by a recruiter chosen in proportion to reach by a
+   keyed choice of the person among the region's recruiters (``sim.core.rng.rendezvous``), so that one
+   more recruiter takes contacts only from its own share. The more residents look abroad, the more a
+   recruiter finds who listen: supply follows the lookers.
 3. Offers. A licensed agency offers a legal job where permits exist; an honest informal recruiter
    helps irregular migration; a recruiter who works for a gang makes a deceptive offer with a promised
    wage ``promise_premium`` times the real one, for a destination on the gang's routes drawn in
@@ -24,6 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.economy import LABOUR, SEXUAL
+from sim.core.rng import rendezvous
 from sim.core.population import FORMER_VICTIM, IDENTIFIED, SEXUAL_BOUND, Status
 from sim.core.state import GangTallies, MonthState
 from sim.processes.migration import depart, sigmoid
@@ -68,14 +71,9 @@ def step(country, ctx, state: MonthState, lookers: np.ndarray, recruiters: dict,
         p_contact = np.where(residents > 0, np.minimum(1.0, reach_by_region / residents), 0.0)
     contacted = draw("contact", waiting) < p_contact[region]
     who = waiting[contacted]
-    # recruiter drawn within the region in proportion to reach
-    order = np.argsort(rec["region"], kind="stable")
-    cum = np.cumsum(rec["reach"][order])
-    base = np.concatenate([[0.0], np.cumsum(np.bincount(rec["region"], weights=rec["reach"], minlength=n_regions))])
+    # the recruiter who reaches each: a keyed choice among the region's, in proportion to reach
     r_who = pop.region[who].astype(np.int64)
-    target = base[r_who] + draw("recruiter", who) * (base[r_who + 1] - base[r_who])
-    slot = np.minimum(np.searchsorted(cum, target, side="right"), len(order) - 1)
-    k = order[slot]  # row in the recruiter table
+    k = rendezvous(keys, "recruitment.recruiter", m, who, r_who, rec["region"], rec["key"], rec["reach"])  # row
     kind, gang = rec["kind"][k], rec["gang"][k]
 
     # 3. offers and acceptance
@@ -144,7 +142,6 @@ def step(country, ctx, state: MonthState, lookers: np.ndarray, recruiters: dict,
     victims = who[dec]
     depart(pop, victims, Status.TRANSIT, dest[dec], m, keys, mp, counts, "trafficked")
     pop.gang[victims] = gang[dec]
-    pop.recruiter[victims] = rec["rid"][k[dec]]
     pop.flags[victims] = np.where(etype[dec] == SEXUAL, pop.flags[victims] | SEXUAL_BOUND, pop.flags[victims] & ~SEXUAL_BOUND)
     counts["retrafficked"] += int(former[dec].sum())
     debt = params.exploitation
