@@ -8,14 +8,16 @@ The Python API (the ``sim`` command is a thin layer over it)::
     df.attrs["provenance"]                    # resolved scenario, seed, versions, commit
     sim.profiles(df)                          # emigrants by country, channel, sex, age band and education
     sim.by_country(df)                        # the monthly table per source country (a run of several)
+    sim.resolution(df).line                   # "coarse: ..." when few person-agents are trafficked, else None
 """
 
 from sim.core.outputs import OUTPUTS, summarise
+from sim.engine.resolution import resolution
 from sim.engine.runner import by_country, key_outcomes, profiles, run, write_results
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 __all__ = [
-    "OUTPUTS", "Scenario", "ScenarioError", "by_country", "key_outcomes", "load_scenario", "profiles", "run",
-    "summarise", "write_results",
+    "OUTPUTS", "Scenario", "ScenarioError", "by_country", "key_outcomes", "load_scenario", "profiles",
+    "resolution", "run", "summarise", "write_results",
 ]  # fmt: skip
 __version__ = "0.1.0"

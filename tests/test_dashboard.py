@@ -10,6 +10,7 @@ import pytest
 
 import sim
 from sim.dashboard import charts, components, levers, page, state
+from sim.engine.resolution import resolution
 from sim.scenario import SCENARIOS_DIR, Scenario, load_scenario
 from sim.studies.experiments import compare
 
@@ -130,6 +131,8 @@ def test_run_button_runs_the_scenario_as_sim_run_does_and_shows_the_key_outcomes
     table = _html(rc, "outcomes")
     emigrants = dict(sim.key_outcomes(expected))["emigrants: legal / irregular / trafficked"]
     assert f"<td>emigrants: legal / irregular / trafficked</td><td>{emigrants}</td>" in table
+    coarse = resolution(expected).line  # few or no person-agents trafficked a year at TINY's scale
+    assert coarse is not None and rc.find(v.Alert, class_="resolution").widget.children == [coarse]
 
 
 def test_the_lever_values_outside_the_schema_range_block_run_with_a_message():

@@ -9,6 +9,7 @@ from experiment_helpers import BASELINE, ROOT, SMALL, sim_main
 from scipy import stats
 
 from sim.studies.experiments import compare, paired_effects
+from sim.studies.experiments.compare import base_resolution, read_comparison
 
 SCENARIOS = ROOT / "scenarios"
 REQUIRED = [
@@ -88,6 +89,8 @@ def test_compare_command_writes_effects_charts_and_a_readable_table(tmp_path, ca
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(pd.read_csv(out / "runs.csv")) == 3 * 2
     assert stdout.startswith("Effects against baseline: 2 paired replications (seeds 1-2), 2000-01 to 2001-12 (24 months), scale 2000\n")
+    coarse = base_resolution(read_comparison(out))  # the base's trafficking is a few person-agents at scale 2000
+    assert coarse.coarse and stdout.splitlines()[-2] == coarse.line
 
     status, stdout, _ = sim_main(capsys, "compare", BASELINE, SCENARIOS / "peacekeeper_ban.toml", "--reps", 2,
                                  "--months", 2, "--scale", 2000, "--workers", 1, "--out", out, "--no-plots")  # fmt: skip

@@ -20,7 +20,7 @@ from sim import load_scenario
 from sim.report import build_report, write_report
 from sim.studies.costs import intervention_costs, run_cost
 from sim.studies.experiments import compare
-from sim.studies.experiments.compare import read_comparison, write_comparison
+from sim.studies.experiments.compare import base_resolution, read_comparison, write_comparison
 from sim.studies.experiments.costs import cost_effectiveness, cost_per_unit, scenario_of
 from sim.studies.experiments.formatting import count, number, percent, usd
 
@@ -223,7 +223,11 @@ def test_the_command_writes_the_brief_and_the_comparison(tmp_path, capsys):
     assert status == 0, err
     written = {p.name for p in out.iterdir()}
     assert written >= {"report.html", "effects.csv", "runs.csv", "timeseries.parquet", "costs.csv"}
-    assert "Peacekeeper ban" in (out / "report.html").read_text()
+    html = (out / "report.html").read_text()
+    assert "Peacekeeper ban" in html
+    coarse = base_resolution(read_comparison(out)).line  # the base's trafficking is a few person-agents at 100
+    assert coarse is not None and stdout.splitlines() == [coarse, f"brief in {out / 'report.html'}"]
+    assert f'<p class="resolution">{coarse}</p>' in html
 
 
 @pytest.mark.parametrize(

@@ -87,7 +87,7 @@ def _guarded(run):
 
 @_guarded
 def cmd_compare(args) -> int:
-    from sim.studies.experiments.compare import CHARTS, compare, effects_table, write_comparison
+    from sim.studies.experiments.compare import CHARTS, base_resolution, compare, effects_table, write_comparison
 
     check_output_folder(args.out)
     for source in (args.base, *args.alternatives):  # an invalid file is reported before anything else is said
@@ -104,8 +104,11 @@ def cmd_compare(args) -> int:
     )  # fmt: skip
     write_comparison(c, args.out, plots=not args.no_plots)
     print(effects_table(c))
+    print()
+    if (coarse := base_resolution(c).line) is not None:
+        print(coarse)
     files = ["effects.csv", "runs.csv", "manifest.json", *(() if args.no_plots else CHARTS)]
-    print(f"\nresults in {args.out}/ ({', '.join(files)})")
+    print(f"results in {args.out}/ ({', '.join(files)})")
     return 0
 
 

@@ -71,7 +71,7 @@ def _problems(args) -> list[str]:
 
 def cmd_report(args) -> int:
     from sim.report import write_report
-    from sim.studies.experiments.compare import compare, read_comparison, write_comparison
+    from sim.studies.experiments.compare import base_resolution, compare, read_comparison, write_comparison
 
     problems = _problems(args)
     comparison = None
@@ -99,5 +99,7 @@ def cmd_report(args) -> int:
             return 1
         write_comparison(comparison, out, plots=False)
     path = write_report(comparison, out)
+    if (coarse := base_resolution(comparison).line) is not None:
+        print(coarse)
     print(f"brief in {path}")
     return 0

@@ -11,6 +11,7 @@ DEFAULT_POSTERIOR_REPS = 10
 
 
 def cmd_run(args) -> int:
+    from sim.engine.resolution import resolution
     from sim.engine.runner import (
         OPTIONS,
         check_output_folder,
@@ -34,6 +35,8 @@ def cmd_run(args) -> int:
     width = max(len(k) for k, _ in key_outcomes(df))
     for label, value in key_outcomes(df):
         print(f"  {label:<{width}}  {value}")
+    if (coarse := resolution(df).line) is not None:
+        print(coarse)
     print(f"results in {out}/ ({', '.join(result_files(not args.no_plots))})")
     return 0
 

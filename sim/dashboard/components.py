@@ -24,6 +24,7 @@ from sim.dashboard.state import (
     status,
     values,
 )
+from sim.engine.resolution import resolution
 from sim.engine.runner import key_outcomes
 from sim.scenario import Scenario, ScenarioError
 
@@ -162,6 +163,8 @@ def Results():
     if df is None:
         solara.Markdown("Pick a scenario, set the levers and press **Run**; the *months* tab steps it month by month.")
         return
+    if (coarse := resolution(df).line) is not None:  # the scale to set instead, from the run's own figures
+        solara.Warning(coarse, dense=True, classes=["resolution"])
     solara.FileDownload(lambda: df.to_csv(index=False), filename="timeseries.csv", label="Download timeseries.csv")
     Charts(df)
     solara.Style(TABLE_STYLE)

@@ -15,6 +15,7 @@ import pandas as pd
 from sim.core.outputs import PROFILE_COLUMNS, columns
 from sim.core.provenance import provenance
 from sim.engine.model import MigrationModel
+from sim.engine.resolution import resolution
 from sim.scenario import Label, Scenario, ScenarioError, load_scenario, validate
 
 # the command-line options that set a scenario's top-level values (they stand for the key in messages)
@@ -99,8 +100,10 @@ def run(
     """Run one scenario; return its monthly table (row 0: the initial state).
 
     ``engine`` is ``"vectorised"`` (persons as arrays) or ``"reference"`` (one Mesa agent per person,
-    ``sim.engine.reference``). ``df.attrs["provenance"]`` holds the resolved scenario, seed, versions, commit
-    and wall time; ``profiles(df)`` the emigrants of the run by channel, sex, age band and education.
+    ``sim.engine.reference``). ``df.attrs["provenance"]`` holds the resolved scenario, seed, versions, commit,
+    wall time and the run's resolution (``sim.engine.resolution``: persons trafficked a year in person-agents,
+    whether that is coarse, the scale that resolves them); ``profiles(df)`` the emigrants of the run by
+    channel, sex, age band and education.
     """
     sc = resolve(scenario, overrides, months=months, scale=scale, seed=seed)
     t0 = time.perf_counter()
@@ -114,6 +117,7 @@ def run(
     df.attrs["provenance"] = provenance(
         sc, sc.seed, wall_seconds=round(time.perf_counter() - t0, 3), person_agents=agents, engine=engine
     )
+    df.attrs["provenance"]["resolution"] = resolution(df, sc.scale).as_dict()
     # plain columns, so that the attributes compare and pickle
     tables = [c.profiles.table(c.name) for c in model.countries]
     df.attrs["profiles"] = {k: [v for t in tables for v in t[k]] for k in tables[0]}

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from sim.core.outputs import lookup
 from sim.scenario import ROOT
 from sim.studies.costs import intervention_costs
-from sim.studies.experiments.compare import LABELS, Comparison, label
+from sim.studies.experiments.compare import LABELS, Comparison, base_resolution, label
 from sim.studies.experiments.costs import cost_effectiveness, scenario_of
 from sim.studies.experiments.formatting import count, factor, number, percent, usd
 from sim.studies.experiments.plots import cost_effect_figure, effects_figure, fan_figure, svg
@@ -307,6 +307,7 @@ def build_context(c: Comparison, *, figures: bool = True, ce: pd.DataFrame | Non
         "population": count(sc0["population"]["size"]),
         "replications": mf["replications"],
         "seeds": mf["seeds"],
+        "resolution": base_resolution(c).line,  # None unless the base's trafficking is a few person-agents
         "findings": [{"scenario": a, "title": title(a), "sentences": findings[a]} for a in alts],
         "costs": (costs := cost_rows(c, ce)),
         "glance": glance_rows(c, ce, costs),

@@ -19,6 +19,7 @@ from scipy import stats
 
 from sim.core.outputs import lookup, summarise, summarise_countries
 from sim.core.provenance import git_commit
+from sim.engine.resolution import Resolution, resolution
 from sim.engine.runner import resolve
 from sim.scenario import Scenario
 from sim.studies.experiments.design import METRICS
@@ -350,6 +351,12 @@ def read_comparison(folder: str | Path) -> Comparison:
     return Comparison(names[0], names, effects, runs, ts, manifest)
 
 
+
+
+def base_resolution(c: Comparison) -> Resolution:
+    """The resolution of the base scenario's runs (``sim.engine.resolution``): its persons trafficked a year,
+    the mean over the replications, in person-agents at the comparison's scale."""
+    return resolution(c.timeseries[c.timeseries["scenario"] == c.base], c.manifest["scenarios"][c.base]["scale"])
 
 
 def effects_table(c: Comparison) -> str:
