@@ -13,6 +13,7 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import SCENARIOS, small_sizes
 
 import sim
 import sim.engine.model as model_module
@@ -20,8 +21,6 @@ from sim.core.rng import Keys, rendezvous
 from sim.engine.model import MigrationModel
 from sim.processes import courts, gangs
 from sim.processes.recruiters import LICENSED, Recruiter
-
-from conftest import SCENARIOS, small_sizes
 
 PHANTOM_MONTH, MONTHS, SCALE = 24, 48, 20
 SIZE = 1_000_000

@@ -26,8 +26,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.core.economy import LABOUR, SEXUAL
-from sim.core.rng import rendezvous
 from sim.core.population import FORMER_VICTIM, IDENTIFIED, SEXUAL_BOUND, Status
+from sim.core.rng import rendezvous
 from sim.core.state import GangTallies, MonthState
 from sim.processes.migration import depart, sigmoid
 from sim.processes.recruiters import DECEPTIVE, INFORMAL, LICENSED  # noqa: F401  (the kinds of recruiter)
