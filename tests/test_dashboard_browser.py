@@ -100,6 +100,7 @@ def test_two_tabs_run_their_own_scenarios_at_the_same_time(server, browser):
         tab.click("button:has-text('Run')")
     for tab, name in zip(tabs, ["peacekeeper_ban", "high_unemployment"]):
         tab.wait_for_selector(".outcomes table", timeout=60_000)
+        tab.wait_for_selector(f".status:has-text('{name}, changed: 48 months in')", timeout=60_000)
         assert tab.locator(".status").inner_text().startswith(f"{name}, changed: 48 months in")
         assert "(48 months)" in _outcomes(tab)
     assert _outcomes(tabs[0]) != _outcomes(tabs[1])  # each tab shows its own run
