@@ -3,7 +3,7 @@ engine (one Mesa agent per person, ``sim.engine.reference``) produce statistical
 
 Design. The baseline scenario for a source country of 2,000,000 at 25 persons per agent (80,000
 person-agents), with demand for victims ten times the baseline's so that trafficking, exploitation
-and its exits are frequent enough to compare, 24 months, seeds 1 to 8, run by both engines. For a seed, both engines start from the same initial state (population, recruiters,
+and its exits are frequent enough to compare, 24 months, seeds 1 to 8, run by both engines. For a seed, both engines start from the same state at the start (after the burn-in: population, recruiters,
 gangs, police units), then draw independently (counter-based hashes against Mesa's ``random``), so
 the runs pair by seed.
 

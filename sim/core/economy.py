@@ -15,6 +15,7 @@ from sim.scenario.fields import path_value
 
 UNIT_KINDS = ("source", "border", "destination")
 SEXUAL, LABOUR = 0, 1
+FIRST_MONTH = 1  # index of the first reported month (0: the state at the start; below: the burn-in)
 
 
 @dataclass
@@ -87,8 +88,11 @@ def _group_share(shares: np.ndarray, lo: float, hi: float) -> float:
 def month_context(sc, month: int, interventions, labour_counts=None, labour0=None) -> MonthContext:
     """The exogenous quantities of month index ``month``, with the interventions in force;
     ``labour_counts`` and ``labour0`` count the labour force of the month and at the start
-    (``unemployment_targets``)."""
-    year = sc.year(month)
+    (``unemployment_targets``). A month before the start (an index below ``FIRST_MONTH``: the burn-in,
+    ``sim.engine.model.MigrationModel.burn_in``) has the paths and interventions of the first month; only
+    its index, which keys the month's draws, is its own."""
+    at = max(month, FIRST_MONTH)  # the month whose paths and interventions apply
+    year = sc.year(at)
     regions = list(sc.regions.values())
     dests = list(sc.destinations.values())
     per_agent = sc.population.size / 1e5 / sc.scale  # person-agents per "per 100k" unit
@@ -113,9 +117,9 @@ def month_context(sc, month: int, interventions, labour_counts=None, labour0=Non
     civilian_mult = np.ones(len(dests))
     shock = np.zeros(len(regions))
     for iv in interventions:
-        if iv.active(month):
+        if iv.active(at):
             iv.apply(ctx, patronage_mult=patronage_mult, civilian_mult=civilian_mult, shock=shock)
-    ctx.u_target = unemployment_targets(sc, month, shock, labour_counts, labour0)
+    ctx.u_target = unemployment_targets(sc, at, shock, labour_counts, labour0)
     # real persons per "per 100k" unit: demand counts real victims, less those served from outside the run
     served = 1.0 - np.array([d.outside_share for d in dests])
     per_100k = (sc.market.demand_population or sc.residents) / 1e5 * served

@@ -77,6 +77,8 @@ FIELDS: dict[str, np.dtype] = {
     "gang": np.dtype(np.int16),  # gang id, -1 none
     "flags": np.dtype(np.uint8),  # bit set: ACTIVE, FORMER_VICTIM, IDENTIFIED, CIRCULAR, SEXUAL_BOUND
 }
+MONTH_FIELDS = ("birth", "death", "since")  # fields that are month indices
+AGE_FIELDS = ("birth", "death")  # what a person's age and months left to live follow
 BYTES_PER_PERSON = sum(dt.itemsize for dt in FIELDS.values())
 FILL = {"dest": -1, "gang": -1, "status": int(Status.DEAD)}
 
@@ -131,6 +133,37 @@ class Population:
 
     def add_abroad(self, ids: np.ndarray) -> None:
         self.abroad_ids = np.concatenate([self.abroad_ids, ids.astype(np.int64)])
+
+    def victim_ids(self) -> np.ndarray:
+        """Ids of the victims: in transit, in sexual exploitation or in forced labour."""
+        ids = self.abroad_ids
+        st = self.status[ids]
+        return ids[(st == Status.TRANSIT) | (st == Status.SEXUAL) | (st == Status.LABOUR)]
+
+    def saved(self) -> dict[str, np.ndarray]:
+        """A copy of every person's state (what ``restore`` puts back)."""
+        return {name: getattr(self, name)[: self.n].copy() for name in FIELDS}
+
+    def restore(self, saved: dict[str, np.ndarray], keep: np.ndarray, shift: int = 0) -> None:
+        """Every person back to the state ``saved`` (by ``saved()``, with the same persons) as if it were ``shift``
+        months later, but the persons ``keep``, who keep their own state; ``abroad_ids`` follows.
+
+        The fields that are month indices move by ``shift``, so that ages, the durations of statuses and the
+        months left to live are as saved: everyone's birth and death (nobody ages, ``keep`` too), the others'
+        start of their status (``since``)."""
+        n = saved["status"].shape[0]
+        if n != self.n:
+            raise ValueError(f"restore: {n:,} persons saved, {self.n:,} now (no person may be added in between)")
+        for name in FIELDS:
+            arr = getattr(self, name)
+            kept = arr[keep]
+            arr[:n] = saved[name]
+            if name in MONTH_FIELDS:
+                arr[:n] += shift
+            if name not in AGE_FIELDS:
+                arr[keep] = kept
+        st = self.status[:n]
+        self.abroad_ids = np.flatnonzero((st >= Status.TRANSIT) & (st <= Status.LABOUR))
 
 
 _BETA_GRID = np.linspace(0.0, 1.0, 4097)

@@ -21,6 +21,10 @@
 
 Steps 2-4 run country by country, 5 and 6 for each country, 7-8 once for the shared actors, 9-10
 country by country. The month's shared state is ``state`` (``sim.core.state.MonthState``).
+
+Before the first month, ``MigrationModel.burn_in`` runs the scenario's ``burn_in`` months before the start
+(the same schedule, the residents held as drawn, nothing recorded), so that the run starts from the
+victims', the gangs' and the market's own state (docs/ODD.md, section 5).
 """
 
 from __future__ import annotations
@@ -30,12 +34,12 @@ import numpy as np
 from mesa.agentset import AgentSet
 
 from sim.core import interventions
-from sim.core.economy import month_context
+from sim.core.economy import FIRST_MONTH, month_context
 from sim.core.outputs import FLOWS
 from sim.core.rng import Keys, actor_poisson, actor_uniforms, origin_key
 from sim.core.state import GangArrays, GangTallies, MonthState, Risks, RunningAverages
 from sim.engine.country import ACTOR_FLOWS, Country
-from sim.engine.recording import census, record
+from sim.engine.recording import Profiles, census, record
 from sim.processes import demography, exploitation, labour, migration, recruitment, transit
 from sim.processes.courts import Courts
 from sim.processes.gangs import (
@@ -102,21 +106,72 @@ class MigrationModel(mesa.Model):
         )
         self.market = Market(params, [country.params.population.size for country in self.countries])
         self._create_actors()
-        self.ctx = self._shared_context(1)  # the context at the start
+        self.ctx = self._shared_context(FIRST_MONTH)  # the context at the start
         self.state.tallies = self.zero_tallies()
+        # the persons as drawn, before any is a victim: where the burn-in holds them
+        drawn = [country.pop.saved() for country in self.countries] if params.burn_in else None
         for country in self.countries:
             share = country.params.population.size / params.residents
             exploitation.seed_victims(country, self.ctx, self.state.gangs, share)
+        self._count_start()
+        if drawn is not None:
+            self.burn_in(drawn)
+        self.rows = [record(self)]
+
+    def _count_start(self) -> None:
+        """The state at the start (month 0): zeroed tallies, no emigrant counted yet, the census, and the labour
+        force the jobs path is a share of."""
+        self.month = 0
+        for country in self.countries:
+            country.profiles = Profiles(country.params)
             country.counts = self.zero_counts(country)
+            country.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
+            country.revenue = 0.0
         self.actor_counts = dict.fromkeys(ACTOR_FLOWS, 0.0)
         self.take_census()
-        self.rows = [record(self)]
         for country in self.countries:
             country.labour_force0 = country.census.labour.copy()  # the labour force at the start (jobs: a share)
+
+    def burn_in(self, drawn: list[dict]) -> None:
+        """``burn_in`` months before the start, so that the run starts from the market's, the gangs' and the
+        victims' own state rather than from the scenario's guesses (docs/ODD.md, section 5).
+
+        The months are those before the start, indices ``-burn_in`` to -1: their draws are keyed by their own
+        indices and never coincide with a reported month's. Each has the paths and interventions of the first
+        month (``month_context`` of a month before the start) and the whole schedule but demography: the
+        persons look abroad, are recruited and leave, the actors, the market, the police and the courts act.
+        At the end of each month every person but the victims (in transit or in exploitation) is put back as
+        drawn, with the ages and durations of the first month (``_hold``; ``drawn``: each country's
+        ``Population.saved()`` before the victims were seeded, a copy of the persons' state kept while the
+        burn-in runs): nobody is born, ages, dies at home, emigrates or comes back for good, and each month
+        meets the residents the scenario sets, while the victims, gangs, recruiters, running averages, prices,
+        police integrity and court cases become the model's own. Nothing of the burn-in is recorded; its
+        victims are the victims at the start, and the start's census and labour force are counted again. The
+        reference engine (``sim.engine.reference``) starts from this state too.
+        """
+        self.month = -self.params.burn_in - 1  # ``begin_month`` moves to the next month first
+        self._hold(drawn)
+        for _ in range(self.params.burn_in):
+            self._month(drawn)
+        self.month = 0
+        self._hold(drawn)
+        self._count_start()
+
+    def _hold(self, drawn: list[dict]) -> None:
+        """Every person but the victims back as drawn, as of the month after ``month``: ages, the durations of
+        statuses and the months left to live are those of the first month (``Population.restore``)."""
+        for country in self.countries:
+            country.pop.restore(drawn[country.index], country.pop.victim_ids(), shift=self.month)
 
     # -- the month -------------------------------------------------------------------------------
     def step(self) -> None:
         """One month: every process in the order of docs/ODD.md (the module docstring's numbers)."""
+        self._month()
+        self.rows.append(record(self))  # 11
+
+    def _month(self, drawn: list[dict] | None = None) -> None:
+        """Steps 1-11 but the row; ``drawn``: a month of the burn-in (``burn_in``), where step 10 puts the
+        persons but the victims back as drawn (``_hold``) instead of demography."""
         state, market = self.state, self.market
         ctx = self.begin_month()  # 1
         state.gangs = gang_arrays(self)  # 1
@@ -134,9 +189,11 @@ class MigrationModel(mesa.Model):
         self.actors_month(ctx)  # 7-8
         for country in self.countries:
             migration.return_or_settle(country, country.ctx, state)  # 9
-            demography.step(country, country.ctx, state)  # 10
+            if drawn is None:
+                demography.step(country, country.ctx, state)  # 10
+        if drawn is not None:
+            self._hold(drawn)  # 10 (the burn-in)
         self.take_census()  # 11
-        self.rows.append(record(self))  # 11
 
     def actors_month(self, ctx) -> None:
         """Steps 7-8, the shared actors' month (also the reference engine's): gangs, recruiters, police, courts."""

@@ -3,7 +3,7 @@
 This is the model as a student would first write it with Mesa, and it is meant to be read: each rule
 a person follows is one short method of ``PersonAgent``, in the words of docs/ODD.md. It runs the same
 scenario, month schedule, recruiters, gangs, police units, economy, interventions and recording as
-the vectorised engine (``sim.engine.model.MigrationModel``), and starts from the same initial population; only
+the vectorised engine (``sim.engine.model.MigrationModel``), and starts from the same state at the start; only
 the persons' rules are restated, one agent at a time, with the model's ``random`` (Mesa's own random
 stream) instead of the counter-based draws of ``sim.core.rng``. The two engines therefore agree in law, not
 draw for draw; ``tests/test_docking.py`` checks that they do (docking, Axtell et al. 1996).
@@ -287,8 +287,12 @@ class PersonAgent(mesa.Agent):
 class ReferenceModel(MigrationModel):
     """``MigrationModel`` with its persons as ``PersonAgent`` objects in an AgentSet.
 
-    It starts from the vectorised engine's initial state (population, recruiters, gangs, police units,
-    victims in exploitation) for the same seed, then turns each person into an agent.
+    It starts from the vectorised engine's state at the start (population, recruiters, gangs, police units,
+    victims, prices and court cases after the burn-in, ``MigrationModel.burn_in``) for the same seed, then
+    turns each person into an agent. The burn-in is part of that start: it runs the vectorised month, whose
+    actors' part (``actors_month``) is this engine's too, and its persons' rules, which this engine restates,
+    are docked over the reported months. So a seed's runs of both engines start from one state and pair
+    (``tests/test_docking.py``), and the burn-in does not cost months of the slow engine.
     """
 
     def __init__(self, scenario: Scenario, seed: int | None = None):

@@ -42,6 +42,14 @@ class Scenario(Block):
         json_schema_extra={"unit": "YYYY-MM", "source": "assumption", "range": ["1900-01", "2299-12"]},
     )
     months: int = P(240, "months", 1, 1200, "months simulated")
+    burn_in: int = P(
+        24,
+        "months",
+        0,
+        600,
+        "months run before the start with the first month's paths and interventions, not recorded, the residents "
+        "held as drawn: the victims, gangs, recruiters, prices and police reach the model's own state (0: none)",
+    )
     seed: int = P(1, "integer", 0, 2**31 - 1, "seed of all random draws")
     scale: float = P(20.0, "persons per agent", 1, 1_000_000, "real persons each person-agent stands for")
     population: PopulationParams = PopulationParams()
