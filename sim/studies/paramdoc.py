@@ -13,13 +13,6 @@ from sim import scenario as S
 from sim.scenario import ROOT
 from sim.scenario.sources import SOURCES
 
-MARKERS = {
-    "parameters": ("<!-- parameters:start -->", "<!-- parameters:end -->"),
-    "outputs": ("<!-- outputs:start -->", "<!-- outputs:end -->"),
-    "profiles": ("<!-- profiles:start -->", "<!-- profiles:end -->"),
-}
-
-
 def _fmt(v) -> str:
     if isinstance(v, list):
         if v and isinstance(v[0], (list, tuple)):
@@ -94,13 +87,18 @@ def generated() -> dict[str, str]:
     return {"parameters": parameter_table(), "outputs": output_table(), "profiles": profile_table()}
 
 
+def between_markers(text: str, name: str, body: str) -> str:
+    """``text`` with ``body`` between its ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers."""
+    begin, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}\n{end}{tail}"
+
+
 def update(path: Path = ROOT / "docs" / "ODD.md") -> None:
     text = path.read_text()
     for key, body in generated().items():
-        begin, end = MARKERS[key]
-        head, rest = text.split(begin, 1)
-        _, tail = rest.split(end, 1)
-        text = f"{head}{begin}\n{body}\n{end}{tail}"
+        text = between_markers(text, key, body)
     path.write_text(text)
 
 

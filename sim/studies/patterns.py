@@ -95,10 +95,9 @@ def table(seeds: int = 3, scenario: Path = ROOT / "scenarios" / "baseline.toml")
 
 def write(text: str, path: Path = ROOT / "docs" / "ODD.md") -> None:
     """Replace the calibration table in docs/ODD.md."""
-    begin, end = "<!-- calibration:start -->", "<!-- calibration:end -->"
-    doc = path.read_text()
-    head, rest = doc.split(begin, 1)
-    path.write_text(f"{head}{begin}\n{text}\n{end}{rest.split(end, 1)[1]}")
+    from sim.studies.paramdoc import between_markers
+
+    path.write_text(between_markers(path.read_text(), "calibration", text))
 
 
 if __name__ == "__main__":

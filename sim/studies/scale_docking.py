@@ -154,10 +154,9 @@ def markdown(result: pd.DataFrame, n_seeds: int, months: int, finest: float) -> 
 
 def write(text: str, path: Path = ROOT / "docs" / "ODD.md") -> None:
     """Put ``text`` between the scale-docking markers of docs/ODD.md."""
-    begin, end = "<!-- scale-docking:start -->", "<!-- scale-docking:end -->"
-    body = path.read_text()
-    head, rest = body.split(begin, 1)
-    path.write_text(f"{head}{begin}\n{text}\n{end}{rest.split(end, 1)[1]}")
+    from sim.studies.paramdoc import between_markers
+
+    path.write_text(between_markers(path.read_text(), "scale-docking", text))
 
 
 def main(argv: list[str] | None = None) -> None:
