@@ -13,6 +13,7 @@ from sim import scenario as S
 from sim.scenario import ROOT
 from sim.scenario.sources import SOURCES
 
+
 def _fmt(v) -> str:
     if isinstance(v, list):
         if v and isinstance(v[0], (list, tuple)):
