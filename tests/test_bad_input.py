@@ -13,6 +13,7 @@ from conftest import SCENARIOS
 from sim.commands.cli import main
 
 SIM = str(Path(sys.executable).with_name("sim"))
+ROOT = Path(__file__).resolve().parents[1]
 BASE = f'extends = "{SCENARIOS / "baseline.toml"}"\n'
 
 
@@ -201,10 +202,13 @@ def _out_commands(tmp_path, out) -> dict[str, list[str]]:
                     "--workers", "1", "--out", str(out)],  # fmt: skip
         "sweep": ["sweep", str(grid), "--workers", "1", "--out", str(out)],
         "sensitivity": ["sensitivity", str(sobol), "--workers", "1", "--out", str(out)],
+        "report": ["report", base, str(SCENARIOS / "peacekeeper_ban.toml"), "--reps", "2", "--months", "60",
+                   "--workers", "1", "--out", str(out)],  # fmt: skip
+        "calibrate": ["calibrate", str(ROOT / "calibration" / "moldova.toml"), "--workers", "1", "--out", str(out)],
     }
 
 
-@pytest.mark.parametrize("command", ["run", "compare", "sweep", "sensitivity"])
+@pytest.mark.parametrize("command", ["run", "compare", "sweep", "sensitivity", "report", "calibrate"])
 @pytest.mark.parametrize("problem", ["an existing file", "a path under a file", "a folder that cannot be written"])
 def test_an_unusable_output_folder_is_one_line_and_exit_2_before_anything_runs(tmp_path, capsys, monkeypatch, command, problem):
     import os
@@ -259,7 +263,7 @@ def test_every_command_answers_bad_input_with_one_line_and_exit_2(tmp_path, caps
         code = e.code
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
-    assert expected in err.strip().splitlines()[-1], err
+    assert len(err.strip().splitlines()) == 1 and expected in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
@@ -314,3 +318,229 @@ def test_failed_write_leaves_previous_results_untouched(tmp_path):
     assert (out / "timeseries.csv").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["res"]  # no temporary folder left behind
     assert len(pd.read_csv(out / "timeseries.csv")) == 4
+
+
+def _sim(argv: list[str], capsys) -> tuple[int, str, str]:
+    """``sim`` in this process: (exit status, stdout, stderr), whether argparse or a command stops it."""
+    try:
+        code = main([str(a) for a in argv])
+    except SystemExit as e:  # argparse
+        code = e.code
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+# every command that takes --scheduler, with the rest of a valid command line
+SCHEDULER_COMMANDS = {
+    "compare": ["compare", "baseline", "peacekeeper_ban", "--reps", "2", "--months", "1"],
+    "report": ["report", "baseline", "peacekeeper_ban", "--reps", "2", "--months", "1"],
+    "sweep": ["sweep", str(ROOT / "experiments" / "unemployment_x_enforcement.toml")],
+    "sensitivity": ["sensitivity", str(ROOT / "experiments" / "morris.toml")],
+    "calibrate": ["calibrate", str(ROOT / "calibration" / "moldova.toml")],
+}
+
+
+def test_every_command_with_a_scheduler_is_listed():
+    from sim.commands.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    takes = {name for name, p in sub.choices.items() if any(a.dest == "scheduler" for a in p._actions)}
+    assert takes == set(SCHEDULER_COMMANDS)
+
+
+def _port_that_refuses() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # closed again: nothing listens there
+
+
+@pytest.mark.parametrize("command", list(SCHEDULER_COMMANDS))
+@pytest.mark.parametrize("address, expected", [
+    ("notanaddress", "--scheduler: expected an address tcp://HOST:PORT (port 1 to 65535), got 'notanaddress'"),
+    ("tcp://host:99999", "--scheduler: expected an address tcp://HOST:PORT (port 1 to 65535), got 'tcp://host:99999'"),
+    ("http://host:8786", "--scheduler: expected an address tcp://HOST:PORT (port 1 to 65535), got 'http://host:8786'"),
+    ("refusing", "--scheduler: cannot reach a Dask scheduler at tcp://127.0.0.1:{port} (Connection refused)"),
+])  # fmt: skip
+def test_a_bad_or_unreachable_scheduler_is_one_line_and_exit_2_before_anything_runs(
+    tmp_path, capsys, monkeypatch, command, address, expected
+):
+    import sim.engine.runner
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sim.engine.runner, "MigrationModel", _NoRun)
+    port = _port_that_refuses()
+    if address == "refusing":
+        address = f"tcp://127.0.0.1:{port}"
+    code, _, err = _sim([*SCHEDULER_COMMANDS[command], "--out", tmp_path / "out", "--scheduler", address], capsys)
+    assert code == 2 and err.strip() == expected.format(port=port), err
+    assert list(tmp_path.iterdir()) == []
+
+
+def _serve(reply: bytes | None):
+    """A TCP server on 127.0.0.1 that accepts connections and sends ``reply`` (None: says nothing); its port."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    held = []
+
+    def accept():
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            held.append(conn)
+            if reply is not None:
+                conn.sendall(reply)
+
+    threading.Thread(target=accept, daemon=True).start()
+    return server
+
+
+def test_a_scheduler_that_does_not_answer_is_refused_after_the_connection_timeout(tmp_path, capsys, monkeypatch):
+    from sim.studies.experiments import executors
+
+    monkeypatch.setattr(executors, "CONNECT_SECONDS", 0.5)
+    with _serve(None) as server:
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+        code, _, err = _sim([*SCHEDULER_COMMANDS["sweep"], "--out", tmp_path / "out", "--scheduler", address], capsys)
+    assert code == 2, err
+    assert err.strip() == f"--scheduler: cannot reach a Dask scheduler at {address} (no answer within 0.5 s)"
+    assert not (tmp_path / "out").exists()
+
+
+def test_something_other_than_a_scheduler_at_the_address_is_one_line_with_no_noise_at_exit(tmp_path):
+    """Through the installed command: nothing is printed after the line (no ``Exception ignored``)."""
+    with _serve(b"HTTP/1.1 400 Bad Request\r\n\r\n" * 100) as server:
+        address = f"127.0.0.1:{server.getsockname()[1]}"
+        argv = [SIM, *SCHEDULER_COMMANDS["compare"], "--out", str(tmp_path / "out"), "--scheduler", address]
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=120, cwd=tmp_path, check=False)
+    assert proc.returncode == 2
+    why = "something answers there, but not a Dask scheduler"
+    assert proc.stderr == f"--scheduler: cannot reach a Dask scheduler at {address} ({why})\n"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_validation_page_is_checked_before_anything_runs(tmp_path, capsys, monkeypatch):
+    import sim.studies.validation
+
+    monkeypatch.setattr(sim.studies.validation, "validate", _NoRun)
+    (tmp_path / "afile").write_text("")
+    runs = ["--runs", tmp_path / "runs"]
+    cases = {
+        tmp_path: f"{tmp_path}: --out: is a folder, not a file",
+        tmp_path / "afile" / "page.md":
+            f"{tmp_path / 'afile' / 'page.md'}: --out: cannot be created: {tmp_path / 'afile'} is a file, not a folder",
+    }
+    for page, expected in cases.items():
+        code, _, err = _sim(["validate", "--out", page, *runs], capsys)
+        assert code == 2 and err.strip() == expected, err
+    code, _, err = _sim(["validate", "--out", tmp_path / "page.md", "--runs", tmp_path / "afile"], capsys)
+    assert code == 2 and err.strip() == f"{tmp_path / 'afile'}: --runs: is a file, not a folder", err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+@pytest.fixture
+def no_server(monkeypatch):
+    """The dashboard's server, replaced: a command that gets as far as serving fails the test instead of hanging."""
+    import uvicorn
+
+    def run(self):
+        raise AssertionError("the dashboard started serving")
+
+    monkeypatch.setattr(uvicorn.Server, "run", run)
+
+
+def test_a_dashboard_port_in_use_or_a_host_that_does_not_resolve_is_one_line_and_exit_2(capsys, no_server):
+    with _serve(None) as server:
+        port = server.getsockname()[1]
+        code, out, err = _sim(["dashboard", "--port", port], capsys)
+    assert code == 2 and out == "", out  # nothing announced
+    assert err.strip() == f"--port: cannot listen on 127.0.0.1 port {port} (Address already in use)"
+    code, out, err = _sim(["dashboard", "--host", "999.1.1.1"], capsys)
+    assert code == 2 and out == "", out
+    assert err.startswith("--host: cannot resolve 999.1.1.1 (") and err.count("\n") == 1, err
+
+
+OPTION_ERRORS = [
+    (["run", "baseline", "--reps", "0"], "--reps: must be at least 1, got 0"),
+    (["run", "baseline", "--months", "-5"], "--months: must be at least 1, got -5"),
+    (["compare", "baseline", "peacekeeper_ban", "--scale", "0"], "--scale: must be at least 1, got 0.0"),
+    (["report", "baseline", "peacekeeper_ban", "--scale", "abc"], "--scale: expected a number, got 'abc'"),
+    (["compare", "baseline", "peacekeeper_ban", "--seed", "-1"], "--seed: must be between 0 and 2147483647, got -1"),
+    (["sweep", "x.toml", "--workers", "0"], "--workers: must be at least 1, got 0"),
+    (["calibrate", "x.toml", "--budget", "0"], "--budget: must be at least 2, got 0"),
+    (["dashboard", "--port", "-1"], "--port: must be between 1 and 65535, got -1"),
+    (["bench", "--months", "x"], "--months: expected a whole number, got 'x'"),
+    (["run"], "sim run: the following arguments are required: scenario (see sim run --help)"),
+    (["nosuchcommand"], "COMMAND: invalid choice: 'nosuchcommand'"),
+]
+
+
+@pytest.mark.parametrize("argv, expected", OPTION_ERRORS, ids=[" ".join(a) for a, _ in OPTION_ERRORS])
+def test_an_option_error_is_one_line_worded_as_the_others_without_a_usage_block(
+    tmp_path, capsys, monkeypatch, argv, expected
+):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _sim(argv, capsys)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and err.startswith(expected), err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_malformed_toml_is_worded_the_same_for_scenarios_experiments_and_calibrations(tmp_path, capsys):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("months = 12\n[population\n")
+    expected = f"{bad}: line 2, column 12: malformed TOML: Expected ']' at the end of a table declaration"
+    for argv in (["run", bad], ["sweep", bad], ["sensitivity", bad], ["calibrate", bad], ["bench", "--scenario", bad]):
+        code, _, err = _sim([*argv, "--out", tmp_path / "out"] if argv[0] != "bench" else argv, capsys)
+        assert code == 2 and err.strip() == expected, (argv, err)
+
+
+def test_every_warning_is_one_line_worded_the_same(tmp_path, capsys, monkeypatch):
+    import warnings
+
+    import sim.scenario
+
+    def warns():
+        warnings.warn("a library's warning", RuntimeWarning, stacklevel=1)
+        return [("baseline", "a scenario")]
+
+    monkeypatch.setattr(sim.scenario, "shipped_scenarios", warns)
+    code, _, err = _sim(["scenarios"], capsys)
+    assert code == 0 and err == "warning: a library's warning\n"
+
+
+@pytest.mark.parametrize("manifest, which", [
+    ({"base": "baseline", "alternatives": ["peacekeeper_ban"], "replications": 2, "seeds": [1, 2]},
+     " (sim compare or sim report)"),
+    ({"calibration": "calibration/moldova.toml", "spec": {}, "runs": 4}, " (sim calibrate)"),
+    ({"scenario": {}, "seed": 1, "versions": {}}, " (sim run)"),
+    ({"something": "else"}, ""),
+])  # fmt: skip
+def test_a_sweep_into_the_folder_of_another_command_says_so_in_one_line(tmp_path, capsys, manifest, which):
+    import json
+
+    from experiment_helpers import write_experiment
+
+    grid = write_experiment(tmp_path, {"police.raid_rate": {"levels": [0.01]}})
+    out = tmp_path / "other"
+    out.mkdir()
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    code, _, err = _sim(["sweep", grid, "--workers", "1", "--out", out], capsys)
+    assert code == 2, err
+    assert err == f"{out}: holds the output of another command{which}, not a sweep; choose another --out folder\n"
+    assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]
+
+
+@pytest.mark.parametrize("command", ["compare", "report"])
+def test_a_warning_names_the_option_that_caused_it_in_every_command(tmp_path, capsys, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = _sim([command, "peacekeeper_ban", "MISSING.toml", "--reps", "2", "--months", "1"], capsys)
+    lines = err.splitlines()
+    assert code == 2 and len(lines) == 2 and lines[1].startswith("MISSING.toml: file not found"), err
+    assert lines[0] == (
+        "warning: --months: the run ends 2000-01, before interventions.ban starts (2004-06): it has no effect"
+    )

@@ -236,7 +236,7 @@ def test_the_command_writes_the_brief_and_the_comparison(tmp_path, capsys):
         (["{base}", "{tmp}/missing.toml"], ["{tmp}/missing.toml: file not found"]),
         (["{base}"], ["BASE ALT: give a base scenario and at least one alternative"]),
         (["{base}", "{base}", "--reps", "1"], ["--reps: a confidence interval needs at least 2 replications (got 1)"]),
-        (["{base}", "{base}", "--out", "{tmp}/afile"], ["--out: {tmp}/afile is a file, not a folder"]),
+        (["{base}", "{base}", "--out", "{tmp}/afile"], ["{tmp}/afile: --out: is a file, not a folder"]),
         (["--from", "{tmp}/nowhere"], ["--from: {tmp}/nowhere: folder not found"]),
         (["--from", "{tmp}/empty"],
          ["--from: {tmp}/empty/manifest.json: file not found", "--from: {tmp}/empty/effects.csv"]),

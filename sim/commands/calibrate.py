@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.commands.options import bounded
+from sim.commands.options import bounded, scheduler
 
 MAX_WORKERS = 256
 MIN_BUDGET = 2
@@ -32,6 +32,7 @@ def register(subparsers) -> None:
     p.add_argument("--out", type=Path, help="output folder (default: results/calibration/<file name>); "
                    "a calibration killed there resumes when run again")  # fmt: skip
     p.add_argument("--workers", type=bounded(int, 1, MAX_WORKERS), help="local worker processes (default: 1)")
-    p.add_argument("--scheduler", help="address of a Dask scheduler to run on instead")
+    p.add_argument("--scheduler", type=scheduler, metavar="ADDRESS",
+                   help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT) instead")  # fmt: skip
     p.add_argument("--budget", type=bounded(int, MIN_BUDGET), help="runs at most (default: the file's)")
     p.set_defaults(func=cmd_calibrate)

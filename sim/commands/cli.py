@@ -13,6 +13,7 @@ import sys
 import warnings
 
 from sim.commands import bench, calibrate, dashboard, experiments, report, run, validate
+from sim.commands.options import Parser
 from sim.scenario import ScenarioError, ScenarioWarning
 
 DESCRIPTION = "Agent-based simulation of recruitment abroad, human trafficking and demographic loss."
@@ -40,7 +41,7 @@ COMMANDS = (
 def build_parser() -> argparse.ArgumentParser:
     from sim import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sim", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"sim {__version__}")
@@ -71,10 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    if issubclass(category, ScenarioWarning):
-        print(f"warning: {message}", file=sys.stderr, flush=True)
-    else:
-        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+    """Every warning, the scenario's or a library's, is one ``warning: message`` line."""
+    print(f"warning: {message}", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

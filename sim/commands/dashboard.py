@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 
-from sim.commands.options import bounded
+from sim.commands.options import bounded, check_listen
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve ``sim.dashboard.page`` at http://HOST:PORT/ until interrupted."""
+    """Serve ``sim.dashboard.page`` at http://HOST:PORT/ until interrupted; raise ``ScenarioError`` (one line
+    naming ``--host`` or ``--port``) before announcing anything if it cannot listen there."""
+    check_listen(host, port)
     os.environ["SOLARA_APP"] = "sim.dashboard.page"
     os.environ["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] = "False"  # no usage statistics sent anywhere
     os.environ["SERVER_NAME"] = host

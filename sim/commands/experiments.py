@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.commands.options import compile_notice, plural, positive, scale, seed
+from sim.commands.options import compile_notice, plural, positive, scale, scheduler, seed
 from sim.engine.runner import OPTIONS, check_output_folder, resolve
 from sim.studies.experiments.errors import RunsFailed
 
@@ -24,7 +24,8 @@ def _fmt(x: float) -> str:
 def _executor_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=positive,
                    help="local worker processes (default: one per core; 1: in this process)")  # fmt: skip
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT)")
+    p.add_argument("--scheduler", type=scheduler, metavar="ADDRESS",
+                   help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT)")  # fmt: skip
     p.add_argument("--no-plots", action="store_true", help="skip the PNG charts")
 
 

@@ -1,9 +1,17 @@
-"""What the commands share: argument types (``bounded`` and the common ones), progress on a terminal, wording."""
+"""What the commands share: the parser, argument types (``bounded`` and the common ones) and the checks made
+before any work, progress on a terminal, wording.
+
+Every problem with the options is one ``--option: message`` line on stderr and exit status 2, whether
+argparse finds it (``Parser``) or a check does (a ``ScenarioError``).
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import re
+import socket
 import sys
 from pathlib import Path
 
@@ -26,6 +34,48 @@ def bounded(kind: type, lo: float, hi: float | None = None):
         return value
 
     return parse
+
+
+class Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line, worded as the commands' other option errors
+    (``--reps: must be at least 1, got 0``), with no usage block; exit status 2. Its sub-commands'
+    parsers are of the same class."""
+
+    def error(self, message: str):
+        option = re.match(r"argument ([^\s/:]+)(?:/\S+)?: (.*)", message, re.DOTALL)
+        if option:
+            self.exit(2, f"{option[1]}: {option[2]}\n")
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def scheduler(text: str) -> str:
+    """An argparse type: the address of a Dask scheduler that answers (``tcp://HOST:PORT``); an address of
+    another form is refused at once, one that does not answer within a few seconds after them."""
+    from sim.studies.experiments.errors import ExperimentError
+    from sim.studies.experiments.executors import check_scheduler
+
+    try:
+        return check_scheduler(text)
+    except ExperimentError as e:
+        raise argparse.ArgumentTypeError(e.problems[0].removeprefix("--scheduler: ")) from None
+
+
+def check_listen(host: str, port: int) -> None:
+    """Raise ``ScenarioError`` (``--host: ...`` or ``--port: ...``) unless a server can listen at ``host``
+    and ``port``: the host resolves to an address of this machine and the port is free."""
+    from sim.scenario import ScenarioError
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError) as e:
+        raise ScenarioError([f"--host: cannot resolve {host} ({getattr(e, 'strerror', None) or e})"]) from None
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+        try:
+            s.bind(address)
+        except OSError as e:
+            option = "--port" if e.errno in (errno.EADDRINUSE, errno.EACCES) else "--host"
+            raise ScenarioError([f"{option}: cannot listen on {host} port {port} ({e.strerror or e})"]) from None
 
 
 positive = bounded(int, 1)

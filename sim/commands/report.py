@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.commands.options import positive, scale, seed
+from sim.commands.options import positive, scale, scheduler, seed
 from sim.scenario import ScenarioError
 from sim.studies.experiments.errors import ExperimentError, RunsFailed
 
@@ -28,13 +28,14 @@ def register(sub) -> None:
                    help="posterior.csv: each replication draws one weighted parameter set")
     p.add_argument("--out", type=Path, help="output folder (default: results/report, or DIR with --from)")
     p.add_argument("--workers", type=positive, help="local worker processes (default: one per core; 1: this process)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT)")
+    p.add_argument("--scheduler", type=scheduler, metavar="ADDRESS",
+                   help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT)")  # fmt: skip
     p.set_defaults(func=cmd_report)
 
 
 def _problems(args) -> list[str]:
     """Every problem with the options and files, before anything runs."""
-    from sim.engine.runner import resolve
+    from sim.engine.runner import OPTIONS, check_output_file, check_output_folder, resolve
 
     problems = []
     if args.from_dir is not None:
@@ -50,7 +51,7 @@ def _problems(args) -> list[str]:
             problems.append(f"--reps: a confidence interval needs at least 2 replications (got {args.reps})")
         for path in args.scenarios:
             try:
-                resolve(path, months=args.months, scale=args.scale)
+                resolve(path, labels=OPTIONS, months=args.months, scale=args.scale)
             except ScenarioError as e:
                 problems.extend(e.problems)
         if args.posterior is not None and args.scenarios:
@@ -60,16 +61,20 @@ def _problems(args) -> list[str]:
                 read_posterior(args.posterior, args.scenarios[0])
             except ScenarioError as e:
                 problems.extend(e.problems)
-    out = args.out
-    if out is not None:
-        if out.exists() and not out.is_dir():
-            problems.append(f"--out: {out} is a file, not a folder")
-        elif (out / "report.html").is_dir():
-            problems.append(f"--out: {out / 'report.html'} is a folder")
+    try:
+        check_output_file(check_output_folder(out_folder(args)) / "report.html")
+    except ScenarioError as e:
+        problems.extend(e.problems)
     return problems
 
 
+def out_folder(args) -> Path:
+    """Where the brief goes: ``--out``, else the ``--from`` folder, else results/report."""
+    return args.out or (args.from_dir if args.from_dir is not None else Path("results/report"))
+
+
 def cmd_report(args) -> int:
+    from sim.engine.runner import OPTIONS
     from sim.report import write_report
     from sim.studies.experiments.compare import base_resolution, compare, read_comparison, write_comparison
 
@@ -82,7 +87,7 @@ def cmd_report(args) -> int:
             problems = [f"--from: {line}" for line in e.problems]
     if problems:
         raise ExperimentError(problems)
-    out = args.out or (args.from_dir if args.from_dir is not None else Path("results/report"))
+    out = out_folder(args)
     if comparison is None:
         posterior = None
         if args.posterior is not None:
@@ -92,7 +97,7 @@ def cmd_report(args) -> int:
         try:
             comparison = compare(
                 args.scenarios[0], args.scenarios[1:], reps=args.reps, seed=args.seed, months=args.months,
-                scale=args.scale, workers=args.workers, scheduler=args.scheduler, posterior=posterior,
+                scale=args.scale, workers=args.workers, scheduler=args.scheduler, posterior=posterior, labels=OPTIONS,
             )  # fmt: skip
         except RunsFailed as e:
             print(e, file=sys.stderr)

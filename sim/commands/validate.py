@@ -12,13 +12,15 @@ MIN_BUDGET = 2
 
 
 def cmd_validate(args) -> int:
-    from sim.engine.runner import check_output_folder
+    from sim.engine.runner import check_output_file, check_output_folder
     from sim.studies.validation import report, validate
 
-    out = check_output_folder(args.runs)
+    page = check_output_file(args.out)
+    out = check_output_folder(args.runs, "--runs")
     results = validate(out, workers=args.workers, budget=args.budget)
     command = "sim validate" + (f" --budget {args.budget}" if args.budget else "")
-    Path(args.out).write_text(report(results, command))
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(report(results, command))
     print(f"wrote {args.out} ({len(results)} presets; runs in {out}/)")
     return 0
 

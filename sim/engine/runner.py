@@ -61,16 +61,39 @@ def check_output_folder(out: str | Path, option: str = "--out") -> Path:
         elif not os.access(out, os.W_OK | os.X_OK):
             problem = "the folder cannot be written (permission denied)"
     else:
-        parent = out.absolute().parent
-        while not parent.exists():
-            parent = parent.parent
-        if not parent.is_dir():
-            problem = f"cannot be created: {parent} is a file, not a folder"
-        elif not os.access(parent, os.W_OK | os.X_OK):
-            problem = f"cannot be created: {parent} cannot be written (permission denied)"
+        problem = _not_creatable(out)
     if problem:
         raise ScenarioError([f"{out}: {option}: {problem}"])
     return out
+
+
+def check_output_file(path: str | Path, option: str = "--out") -> Path:
+    """Raise ``ScenarioError`` (``PATH: --out: what is wrong``) unless a file can be written at ``path``
+    (its missing folders created); the same check as ``check_output_folder``, for one file."""
+    path = Path(path)
+    problem = None
+    if path.exists():
+        if path.is_dir():
+            problem = "is a folder, not a file"
+        elif not os.access(path, os.W_OK):
+            problem = "the file cannot be written (permission denied)"
+    else:
+        problem = _not_creatable(path)
+    if problem:
+        raise ScenarioError([f"{path}: {option}: {problem}"])
+    return path
+
+
+def _not_creatable(path: Path) -> str | None:
+    """Why ``path`` (which does not exist) cannot be created with its missing folders, or None."""
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"cannot be created: {parent} is a file, not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot be created: {parent} cannot be written (permission denied)"
+    return None
 
 
 ENGINES = ("vectorised", "reference")

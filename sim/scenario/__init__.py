@@ -56,7 +56,7 @@ from sim.scenario.interventions import (
     kind_of,
     levers,
 )
-from sim.scenario.load import load_scenario, scenario_path, set_dotted, shipped_files, shipped_scenarios
+from sim.scenario.load import load_scenario, read_toml, scenario_path, set_dotted, shipped_files, shipped_scenarios
 from sim.scenario.schema import ACCESS_FIELDS, NATIONAL_BLOCKS, Scenario
 from sim.scenario.source import (
     UKRAINE_2000_AGE_SHARES,
@@ -88,5 +88,5 @@ __all__ = [
     "PeacekeeperBan", "PoliceCooperation", "PoliceParams", "PoliceTraining", "PopulationParams",
     "RecruitmentParams", "RegionParams", "Scenario", "ScenarioError", "ScenarioWarning", "T", "TransitParams",
     "UnitParams", "VictimProtection", "acts_in", "kind_of", "levers", "load_scenario", "path_value",
-    "scenario_path", "set_dotted", "shipped_files", "shipped_scenarios", "show", "validate",
+    "read_toml", "scenario_path", "set_dotted", "shipped_files", "shipped_scenarios", "show", "validate",
 ]  # fmt: skip

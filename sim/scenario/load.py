@@ -47,6 +47,16 @@ def shipped_scenarios() -> list[tuple[str, str]]:
     return sorted((name(p), load_scenario(p).description) for p in shipped_files())
 
 
+def read_toml(path: str | Path) -> dict:
+    """The tables of a TOML file (scenario, experiment or calibration); raise ``ScenarioError`` with one line
+    (``FILE: file not found``, ``FILE: line L, column C: malformed TOML: ...``) if it cannot be read."""
+    problems: list[str] = []
+    data = _read_toml(Path(path), problems)
+    if problems:
+        raise ScenarioError(problems)
+    return data
+
+
 def _read_toml(path: Path, problems: list[str]) -> dict | None:
     try:
         text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not an error

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.core.outputs import lookup
-from sim.scenario import Scenario, ScenarioError, load_scenario
+from sim.scenario import Scenario, ScenarioError, load_scenario, read_toml
 
 
 class _Strict(BaseModel):
@@ -78,12 +77,7 @@ def load_calibration(path: str | Path, budget: int | None = None) -> Calibration
     """Read and validate a calibration file; every problem is one ``FILE: key: message`` line of a
     ``ScenarioError``. ``budget`` (``--budget``) replaces the file's."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise ScenarioError([f"{path}: file not found"]) from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise ScenarioError([f"{path}: cannot read the file ({e})"]) from None
+    data = read_toml(path)
     if budget is not None:
         data["budget"] = budget
     try:

@@ -15,6 +15,7 @@ import pandas as pd
 from sim.studies.calibration.plots import calibration_plots
 from sim.studies.calibration.schema import Calibration
 from sim.studies.calibration.targets import distance, simulate
+from sim.studies.experiments.executors import check_scheduler, connect
 
 OUT_FILES = ("posterior.csv", "fit.csv", "manifest.json", "posterior.png", "fit.png")
 HISTORY = "history.db"  # pyabc's record of every generation (what a resumed calibration reads)
@@ -39,9 +40,7 @@ def _sampler(workers: int | None, scheduler: str | None):
     import pyabc
 
     if scheduler is not None:
-        from dask.distributed import Client
-
-        return pyabc.sampler.DaskDistributedSampler(dask_client=Client(scheduler)), None
+        return pyabc.sampler.DaskDistributedSampler(dask_client=connect(scheduler)), None
     if workers is not None and workers > 1:
         # fresh processes (spawned, not forked: the compiled passes' threads do not survive a fork), one
         # thread each
@@ -69,6 +68,8 @@ def calibrate(
     import pyabc
 
     out = Path(out)
+    if scheduler is not None:
+        scheduler = check_scheduler(scheduler)  # before anything is written
     out.mkdir(parents=True, exist_ok=True)
     _quiet_pyabc(progress)
     spec = cal.spec

@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -37,7 +36,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.core.outputs import FLOWS, STOCKS
-from sim.scenario import NAME_PATTERN, PATTERN_TEXT, Scenario, ScenarioError, load_scenario, show
+from sim.scenario import NAME_PATTERN, PATTERN_TEXT, Scenario, ScenarioError, load_scenario, read_toml, show
 from sim.studies.experiments.errors import ExperimentError
 from sim.studies.experiments.runs import RunSpec
 
@@ -251,13 +250,9 @@ def load_experiment(path: str | Path, *, months: int | None = None, reps: int | 
     path = Path(path)
     f = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a byte-order mark is not an error
-    except FileNotFoundError:
-        raise ExperimentError([f"{f}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise ExperimentError([f"{f}: cannot read the file ({e.__class__.__name__}: {e})"]) from None
-    except tomllib.TOMLDecodeError as e:
-        raise ExperimentError([f"{f}: malformed TOML: {e}"]) from None
+        raw = read_toml(path)
+    except ScenarioError as e:
+        raise ExperimentError(e.problems) from None
     if isinstance(raw.get("parameters"), dict):
         raw["parameters"] = _flatten(raw["parameters"], stop=_is_spec)
     if isinstance(raw.get("fixed"), dict):

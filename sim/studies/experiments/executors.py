@@ -11,7 +11,9 @@ from __future__ import annotations
 import concurrent.futures as cf
 import multiprocessing
 import os
+import re
 import signal
+import socket
 import threading
 import time
 from typing import Any, Callable, Iterable, Iterator, Protocol
@@ -19,6 +21,8 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 from sim.studies.experiments.errors import ExperimentError, RunsFailed
 
 RESUME = "finished runs are kept: run the same command again to resume"
+CONNECT_SECONDS = 5  # how long a Dask scheduler has to accept a connection before it counts as unreachable
+ADDRESS = re.compile(r"(?:tcp://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(?P<port>[0-9]+)")
 
 
 class Executor(Protocol):
@@ -98,6 +102,63 @@ class LocalPool:
             self.pool.shutdown(wait=exc[0] is None, cancel_futures=True)
 
 
+def scheduler_address(text: str) -> tuple[str, int]:
+    """The host and port of a Dask scheduler's address ``tcp://HOST:PORT`` (or ``HOST:PORT``); raise
+    ``ExperimentError`` (``--scheduler: ...``) for any other form."""
+    m = ADDRESS.fullmatch(text.strip())
+    port = int(m["port"]) if m else 0
+    if m is None or not 1 <= port <= 65535:
+        raise ExperimentError([f"--scheduler: expected an address tcp://HOST:PORT (port 1 to 65535), got {text!r}"])
+    return m["host"].strip("[]"), port
+
+
+def check_scheduler(address: str, timeout: float | None = None) -> str:
+    """``tcp://HOST:PORT`` of a Dask scheduler that completes Dask's handshake within ``timeout`` seconds
+    (default ``CONNECT_SECONDS``); raise ``ExperimentError`` (``--scheduler: ...``, one line) for an address
+    of another form, one that refuses or does not answer, or one where something else answers."""
+    import asyncio
+
+    from distributed.comm import connect as dask_connect
+
+    host, port = scheduler_address(address)
+    timeout = CONNECT_SECONDS if timeout is None else timeout
+    url = f"tcp://{host if ':' not in host else f'[{host}]'}:{port}"
+
+    async def handshake() -> None:
+        comm = await asyncio.wait_for(dask_connect(url, timeout=timeout), timeout)
+        await comm.close()
+
+    try:
+        with socket.create_connection((host, port), timeout=timeout):  # refused at once, not retried
+            pass
+        asyncio.run(handshake())
+    except TimeoutError:
+        why = f"no answer within {timeout:g} s"
+    except OSError as e:
+        why = e.strerror or str(e)
+    except Exception:  # noqa: BLE001 (whatever answered does not speak Dask's protocol)
+        why = "something answers there, but not a Dask scheduler"
+    else:
+        return url
+    raise ExperimentError([f"--scheduler: cannot reach a Dask scheduler at {address} ({why})"])
+
+
+def connect(address: str):
+    """A ``distributed.Client`` of the scheduler at ``address``; raise ``ExperimentError`` (``--scheduler: ...``,
+    one line) within seconds if the address is malformed, does not answer, or answers but not as a scheduler."""
+    from distributed import Client
+
+    address = check_scheduler(address)  # a bad or silent address is refused within seconds
+    client = Client.__new__(Client)
+    try:
+        client.__init__(address, timeout=CONNECT_SECONDS, set_as_default=False)  # bounds the connection only
+    except Exception as e:  # noqa: BLE001 (whatever answered is not a Dask scheduler)
+        client.status = "closed"  # it never connected: nothing to close when it is collected
+        why = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise ExperimentError([f"--scheduler: cannot reach a Dask scheduler at {address} ({why})"]) from None
+    return client
+
+
 class DaskCluster:
     """A Dask distributed cluster at ``address`` (``tcp://HOST:PORT``): a client only, it listens nowhere."""
 
@@ -119,13 +180,7 @@ class DaskCluster:
             yield result
 
     def __enter__(self):
-        from distributed import Client
-
-        try:
-            # connection timeout: Dask's setting distributed.comm.timeouts.connect (30 s unless configured)
-            self.client = Client(self.address, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as e:
-            raise ExperimentError([f"--scheduler: cannot reach a Dask scheduler at {self.address} ({e})"]) from None
+        self.client = connect(self.address)
         return self
 
     def __exit__(self, *exc) -> None:

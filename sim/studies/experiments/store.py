@@ -74,6 +74,21 @@ def _differences(stored: dict, current: dict) -> str:
     return ", ".join(out) or "another fingerprint"
 
 
+def _written_by(manifest) -> str | None:
+    """The command whose output folder holds ``manifest`` (the keys each one writes), or None."""
+    if not isinstance(manifest, dict):
+        return None
+    if "alternatives" in manifest:
+        return "sim compare or sim report"
+    if "calibration" in manifest:
+        return "sim calibrate"
+    if "posterior" in manifest and "scenario" in manifest:
+        return "sim run --posterior"
+    if "scenario" in manifest and "seed" in manifest:
+        return "sim run"
+    return None
+
+
 def csv_value(v: Any) -> Any:
     """A parameter value for a CSV cell: numbers and strings as they are, tables and lists as JSON."""
     return json.dumps(v) if isinstance(v, list | dict) else v
@@ -96,7 +111,16 @@ class SweepFolder:
         out = check_output_folder(out)
         manifest = out / "manifest.json"
         if manifest.exists():
-            found = json.loads(manifest.read_text(encoding="utf-8"))
+            try:
+                found = json.loads(manifest.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+                problem = f"{manifest}: cannot read the file ({e}); choose another --out folder"
+                raise ExperimentError([problem]) from None
+            if not isinstance(found, dict) or "experiment" not in found:
+                which = _written_by(found)
+                which = f" ({which})" if which else ""
+                problem = f"{out}: holds the output of another command{which}, not a sweep; choose another --out folder"
+                raise ExperimentError([problem])
             if found.get("fingerprint") != experiment.fingerprint:
                 stored = found.get("experiment", {})
                 raise ExperimentError([
