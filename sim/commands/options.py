@@ -1,4 +1,5 @@
-"""What the commands share: argument types (``bounded`` and the common ones), progress on a terminal, wording."""
+"""What the commands share: argument types (``bounded`` and the common ones), ``--workers``, progress on a
+terminal, wording."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 from pathlib import Path
 
 MAX_SEED = 2**31 - 1
+MAX_WORKERS = 256  # local worker processes at most
 PROGRESS_EVERY = 6  # months between two updates of the progress line
 
 
@@ -31,6 +33,14 @@ def bounded(kind: type, lo: float, hi: float | None = None):
 positive = bounded(int, 1)
 seed = bounded(int, 0, MAX_SEED)
 scale = bounded(float, 1)
+
+
+def workers_option(p: argparse.ArgumentParser, what: str = "local worker processes") -> None:
+    """``--workers``, the same in every command that takes it: one per core by default."""
+    from sim.studies.experiments.executors import default_workers
+
+    p.add_argument("--workers", type=bounded(int, 1, MAX_WORKERS), default=default_workers(),
+                   help=f"{what} (default: one per core; 1: in this process)")  # fmt: skip
 
 
 class Progress:
