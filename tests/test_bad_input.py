@@ -282,10 +282,166 @@ def test_every_problem_is_listed_not_just_the_first(tmp_path, capsys):
     assert "monhts: unknown key" in proc.stderr and "police.conviction_rate" in proc.stderr
 
 
-def test_unreadable_file_is_reported(tmp_path, capsys):
+def test_a_folder_given_as_a_scenario_is_one_line_naming_it(tmp_path, capsys):
     (tmp_path / "bad.toml").mkdir()
-    proc, out = sim_run(tmp_path, None, capsys=capsys)
-    assert proc.returncode == 2 and "cannot read the file" in proc.stderr and "Traceback" not in proc.stderr
+    proc, _ = sim_run(tmp_path, None, capsys=capsys)
+    assert proc.returncode == 2 and proc.stderr.strip() == f"{tmp_path / 'bad.toml'}: a directory, not a scenario file"
+
+
+def test_a_folder_named_by_extends_names_the_file_and_the_key(tmp_path, capsys):
+    (tmp_path / "folder").mkdir()
+    proc, out = sim_run(tmp_path, f'extends = "{tmp_path / "folder"}"\n', capsys=capsys)
+    assert proc.returncode == 2 and not out.exists()
+    assert (
+        proc.stderr.strip()
+        == f"{tmp_path / 'bad.toml'}: extends: {tmp_path / 'folder'} is a directory, not a scenario file"
+    )
+
+
+EMPTY = {
+    "run": ["run", ""],
+    "compare": ["compare", "baseline", ""],
+    "report": ["report", "baseline", ""],
+    "bench": ["bench", "--scenario", ""],
+    "sweep": ["sweep", ""],
+    "sensitivity": ["sensitivity", ""],
+    "calibrate": ["calibrate", ""],
+}
+
+
+@pytest.mark.parametrize("command", list(EMPTY))
+def test_an_empty_name_says_the_name_is_empty(tmp_path, capsys, monkeypatch, command):
+    monkeypatch.chdir(tmp_path)
+    code = main(EMPTY[command])
+    err = capsys.readouterr().err.strip()
+    kind = {"sweep": "experiment", "sensitivity": "experiment", "calibrate": "calibration"}.get(command, "scenario")
+    assert code == 2 and err.startswith(f"the {kind} name is empty: give a"), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+WRONG_KIND = [  # (command, file given, its kind, the kind the command takes)
+    ("calibrate", "scenarios/baseline.toml", "scenario", "a calibration", "`sim run`"),
+    ("sweep", "scenarios/baseline.toml", "scenario", "an experiment", "`sim run`"),
+    ("sensitivity", "calibration/moldova.toml", "calibration", "an experiment", "`sim calibrate`"),
+    ("calibrate", "experiments/sobol.toml", "experiment", "a calibration", "`sim sweep` or `sim sensitivity`"),
+    ("run", "experiments/sobol.toml", "experiment", "a scenario", "`sim sweep` or `sim sensitivity`"),
+    ("run", "calibration/moldova.toml", "calibration", "a scenario", "`sim calibrate`"),
+]
+
+
+@pytest.mark.parametrize("command, file, kind, wanted, takes", WRONG_KIND)
+def test_a_file_of_another_kind_is_one_line_saying_which_command_takes_it(tmp_path, capsys, command, file, kind, wanted,
+                                                                          takes):  # fmt: skip
+    path = SCENARIOS.parent / file
+    code = main([command, str(path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip()
+    a = "an" if kind == "experiment" else "a"
+    assert code == 2 and err == f"{path}: this is {a} {kind} file, not {wanted} file ({takes} takes it)"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_scenario_that_extends_a_file_of_another_kind_names_that_file(tmp_path, capsys):
+    other = SCENARIOS.parent / "experiments" / "sobol.toml"
+    proc, _ = sim_run(tmp_path, f'extends = "{other}"\n', capsys=capsys)
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.strip()
+        == f"{other}: this is an experiment file, not a scenario file (`sim sweep` or `sim sensitivity` takes it)"
+    )
+
+
+def test_each_kind_of_file_is_recognised_by_keys_no_other_kind_has():
+    """The keys that mark a kind are never valid keys of another kind, and every shipped file is of its kind."""
+    import tomllib
+
+    from sim.scenario import KINDS, Scenario, shipped_files, wrong_kind
+    from sim.studies.calibration.schema import CalibrationFile
+    from sim.studies.experiments.design import ExperimentFile
+
+    fields = {"scenario": {"extends", *Scenario.model_fields}, "experiment": set(ExperimentFile.model_fields),
+              "calibration": set(CalibrationFile.model_fields)}  # fmt: skip
+    for kind, k in KINDS.items():
+        assert set(k.markers) <= fields[kind], kind
+        for other in KINDS:
+            if other != kind:
+                assert not set(k.markers) & fields[other], (kind, other)
+        for path in shipped_files(kind):
+            data = tomllib.loads(path.read_text())
+            assert wrong_kind(path, data, kind) is None, path
+            assert all(wrong_kind(path, data, o) is not None for o in KINDS if o != kind), path
+
+
+def test_names_resolve_the_same_way_for_every_kind_of_file(tmp_path, monkeypatch):
+    """A path (from the working directory, or from the file that names it) or a shipped name, with or
+    without .toml, through one function."""
+    from sim.scenario import CALIBRATIONS_DIR, EXPERIMENTS_DIR, find_file
+
+    monkeypatch.chdir(tmp_path)
+    holder = tmp_path / "sub" / "mine.toml"
+    holder.parent.mkdir()
+    for ref, kind, expected in [
+        ("baseline", "scenario", SCENARIOS / "baseline.toml"),
+        ("baseline.toml", "scenario", SCENARIOS / "baseline.toml"),
+        ("countries/moldova", "scenario", SCENARIOS / "countries" / "moldova.toml"),
+        ("countries/moldova.toml", "scenario", SCENARIOS / "countries" / "moldova.toml"),
+        ("unemployment_x_enforcement", "experiment", EXPERIMENTS_DIR / "unemployment_x_enforcement.toml"),
+        ("sobol.toml", "experiment", EXPERIMENTS_DIR / "sobol.toml"),
+        ("moldova", "calibration", CALIBRATIONS_DIR / "moldova.toml"),
+    ]:
+        assert find_file(ref, kind) == expected, ref
+        assert find_file(ref, kind, holder=holder, key="extends") == expected, ref
+    # a file of the user's own comes first: beside the file that names it, or in the working directory
+    (tmp_path / "sub" / "baseline.toml").write_text("")
+    (tmp_path / "moldova.toml").write_text("")
+    assert find_file("baseline.toml", holder=holder, key="extends") == tmp_path / "sub" / "baseline.toml"
+    assert find_file("baseline") == SCENARIOS / "baseline.toml"  # a name without .toml: not in the working dir
+    assert find_file("moldova.toml", "calibration") == Path("moldova.toml")
+
+
+@pytest.mark.parametrize("ref", ["baseline", "baseline.toml", "countries/moldova"])
+def test_extends_takes_a_shipped_name_as_a_command_does(tmp_path, ref):
+    import sim
+
+    (tmp_path / "mine.toml").write_text(f'extends = "{ref}"\nseed = 7\n')
+    sc = sim.load_scenario(tmp_path / "mine.toml")
+    assert sc.seed == 7 and sc.name == "mine"
+    assert sc.model_dump(exclude={"seed", "name"}) == sim.load_scenario(ref).model_dump(exclude={"seed", "name"})
+
+
+def test_shipped_experiments_and_calibrations_load_by_name(tmp_path, monkeypatch):
+    from sim.studies.calibration import load_calibration
+    from sim.studies.experiments.design import load_experiment
+
+    monkeypatch.chdir(tmp_path)
+    assert load_experiment("unemployment_x_enforcement").name == "unemployment_x_enforcement"
+    assert load_calibration("moldova").path.stem == "moldova"
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["run", "baselin"], "baselin: file not found; did you mean baseline?"),
+    (["sweep", "sobl"], "sobl: file not found; did you mean sobol?"),
+    (["calibrate", "moldov"], "moldov: file not found; did you mean moldova?"),
+    (["run", "{tmp}/bad.toml"], ("{tmp}/bad.toml: extends: file 'countries/moldva' not found (looked in {tmp} and "
+                                 "among the shipped scenarios); did you mean countries/moldova?")),
+])  # fmt: skip
+def test_a_name_that_resolves_nowhere_gets_the_closest_shipped_names(tmp_path, capsys, monkeypatch, argv, expected):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.toml").write_text('extends = "countries/moldva"\n')
+    code = main([a.format(tmp=tmp_path) for a in argv])
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(lines) == 1 and lines[0].startswith(expected.format(tmp=tmp_path)), lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.toml"]
+
+
+def test_every_command_with_workers_defaults_to_one_per_core():
+    from sim.commands.cli import build_parser
+    from sim.studies.experiments.executors import default_workers
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    with_workers = {name: p for name, p in sub.choices.items() if any(a.dest == "workers" for a in p._actions)}
+    assert {"run", "compare", "report", "sweep", "sensitivity", "calibrate", "validate"} <= set(with_workers)
+    for name, p in with_workers.items():
+        assert p.get_default("workers") == default_workers(), name
 
 
 def test_bad_command_line_value_exits_2(tmp_path, capsys):

@@ -31,9 +31,12 @@ def test_a_shipped_scenario_runs_by_its_name(tmp_path, capsys):
 def test_a_scenario_that_is_not_found_says_how_to_find_the_shipped_ones(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["run", "baselin"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == "baselin: file not found; did you mean baseline? (`sim scenarios` lists them)"
+    assert main(["run", "nothing_like_it"]) == 2
     assert capsys.readouterr().err.strip() == (
-        "baselin: file not found (a shipped scenario is named without a path, as in `sim run baseline`; "
-        "`sim scenarios` lists them)"
+        "nothing_like_it: file not found (a shipped scenario is named by its file in scenarios/, as in "
+        "`sim run baseline`; `sim scenarios` lists them)"
     )
 
 

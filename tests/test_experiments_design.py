@@ -62,7 +62,7 @@ BAD = [
      "samples: Sobol sequences need a power of 2"),
     ({"metrics": ["trafficked", "populaton_home"]}, "metrics: unknown output 'populaton_home'"),
     ({"desing": "grid"}, "desing: unknown key"),
-    ({"base": "missing.toml"}, "base: scenario file 'missing.toml' not found"),
+    ({"base": "missing.toml"}, "base: file 'missing.toml' not found"),
     ({"fixed": {"population.size": 10}}, "fixed.population.size: Input should be greater than or equal to 1000"),
     ({"fixed": {"population.male_share": True}}, "fixed.population.male_share: expected a number, got true"),
 ]  # fmt: skip

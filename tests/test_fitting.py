@@ -125,7 +125,7 @@ source = "BNS deaths at home 2000-2001"
         "low = [3_300_000, 2_900_000]", "low = [3_300_000, 3_250_000]").replace(
         "high = [3_450_000, 3_100_000]", "high = [3_700_000, 3_650_000]")  # fmt: skip
     open(path, "w").write(text)
-    assert main(["calibrate", path, "--out", str(tmp_path / "real")]) == 0
+    assert main(["calibrate", path, "--out", str(tmp_path / "real"), "--workers", "1"]) == 0
     out = capsys.readouterr()
     assert "results in" in out.out and "calibrate: " in out.err  # progress on stderr
     fit = pd.read_csv(tmp_path / "real" / "fit.csv")

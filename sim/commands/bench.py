@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from sim.commands.options import bounded
 
@@ -27,6 +26,6 @@ def register(subparsers) -> None:
     )  # fmt: skip
     p.add_argument("--months", type=bounded(int, 1, MAX_MONTHS), default=DEFAULT_MONTHS,
                    help="months to simulate (default 24)")  # fmt: skip
-    p.add_argument("--scenario", type=Path, help="scenario file or shipped scenario's name (default: baseline)")
+    p.add_argument("--scenario", help="scenario file or shipped scenario's name (default: baseline)")
     p.add_argument("--reference", action="store_true", help="run the reference engine (one Mesa agent per person)")
     p.set_defaults(func=cmd_bench)

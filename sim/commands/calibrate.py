@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.commands.options import bounded, scheduler
+from sim.commands.options import bounded, scheduler, workers_option
 
-MAX_WORKERS = 256
 MIN_BUDGET = 2
 
 
@@ -28,10 +27,10 @@ def cmd_calibrate(args) -> int:
 def register(subparsers) -> None:
     """The ``sim calibrate`` sub-command."""
     p = subparsers.add_parser("calibrate", help="fit a scenario's parameters to published figures (ABC-SMC)")
-    p.add_argument("file", type=Path, help="calibration file (TOML; shipped ones in calibration/)")
+    p.add_argument("file", help="calibration file (TOML), or a shipped calibration's name (in calibration/)")
     p.add_argument("--out", type=Path, help="output folder (default: results/calibration/<file name>); "
                    "a calibration killed there resumes when run again")  # fmt: skip
-    p.add_argument("--workers", type=bounded(int, 1, MAX_WORKERS), help="local worker processes (default: 1)")
+    workers_option(p)
     p.add_argument("--scheduler", type=scheduler, metavar="ADDRESS",
                    help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT) instead")  # fmt: skip
     p.add_argument("--budget", type=bounded(int, MIN_BUDGET), help="runs at most (default: the file's)")

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sim.commands.options import compile_notice, plural, positive, scale, scheduler, seed
+from sim.commands.options import compile_notice, plural, positive, scale, scheduler, seed, workers_option
 from sim.engine.runner import OPTIONS, check_output_folder, resolve
 from sim.studies.experiments.errors import RunsFailed
 
@@ -22,15 +22,14 @@ def _fmt(x: float) -> str:
 
 
 def _executor_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--workers", type=positive,
-                   help="local worker processes (default: one per core; 1: in this process)")  # fmt: skip
+    workers_option(p)
     p.add_argument("--scheduler", type=scheduler, metavar="ADDRESS",
                    help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT)")  # fmt: skip
     p.add_argument("--no-plots", action="store_true", help="skip the PNG charts")
 
 
 def _sweep_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("experiment", type=Path, help="experiment file (TOML)")
+    p.add_argument("experiment", help="experiment file (TOML), or a shipped experiment's name (in experiments/)")
     p.add_argument("--out", type=Path, help="results folder (default: results/<experiment name>)")
     p.add_argument("--months", type=positive, help="months to simulate (default: the experiment's)")
     p.add_argument("--reps", type=positive, help="replications per design point (default: the experiment's)")
@@ -40,9 +39,9 @@ def _sweep_options(p: argparse.ArgumentParser) -> None:
 def register_compare(sub) -> None:
     """The ``sim compare`` sub-command."""
     p = sub.add_parser("compare", help="effects of scenarios against a base, paired replications with 95%% intervals")
-    p.add_argument("base", type=Path,
+    p.add_argument("base",
                    help="base scenario file (TOML) or a shipped scenario's name (see `sim scenarios`)")  # fmt: skip
-    p.add_argument("alternatives", type=Path, nargs="+", help="scenario files or names to compare with the base")
+    p.add_argument("alternatives", nargs="+", help="scenario files or names to compare with the base")
     p.add_argument("--reps", type=positive, default=10, help="replications per scenario (default: 10)")
     p.add_argument("--seed", type=seed, default=1,
                    help="seed of replication 0; replication i uses seed + i (default: 1)")  # fmt: skip

@@ -1,4 +1,4 @@
-"""What the commands share: the parser, argument types (``bounded`` and the common ones) and the checks made
+"""What the commands share: the parser, argument types (``bounded`` and the common ones), ``--workers`` and the checks made
 before any work, progress on a terminal, wording.
 
 Every problem with the options is one ``--option: message`` line on stderr and exit status 2, whether
@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 MAX_SEED = 2**31 - 1
+MAX_WORKERS = 256  # local worker processes at most
 PROGRESS_EVERY = 6  # months between two updates of the progress line
 
 
@@ -81,6 +82,14 @@ def check_listen(host: str, port: int) -> None:
 positive = bounded(int, 1)
 seed = bounded(int, 0, MAX_SEED)
 scale = bounded(float, 1)
+
+
+def workers_option(p: argparse.ArgumentParser, what: str = "local worker processes") -> None:
+    """``--workers``, the same in every command that takes it: one per core by default."""
+    from sim.studies.experiments.executors import default_workers
+
+    p.add_argument("--workers", type=bounded(int, 1, MAX_WORKERS), default=default_workers(),
+                   help=f"{what} (default: one per core; 1: in this process)")  # fmt: skip
 
 
 class Progress:

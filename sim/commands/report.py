@@ -10,14 +10,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.commands.options import positive, scale, scheduler, seed
+from sim.commands.options import positive, scale, scheduler, seed, workers_option
 from sim.scenario import ScenarioError
 from sim.studies.experiments.errors import ExperimentError, RunsFailed
 
 
 def register(sub) -> None:
     p = sub.add_parser("report", help="policy brief (report.html): effects with intervals, costs, cost-effectiveness")
-    p.add_argument("scenarios", type=Path, nargs="*", metavar="BASE ALT", help="base scenario, then the alternatives")
+    p.add_argument("scenarios", nargs="*", metavar="BASE ALT", help="base scenario, then the alternatives")
     p.add_argument("--from", dest="from_dir", type=Path, metavar="DIR",
                    help="folder of an earlier sim compare (instead of scenario files)")
     p.add_argument("--reps", type=int, default=10, help="replications per scenario (default: 10)")
@@ -27,7 +27,7 @@ def register(sub) -> None:
     p.add_argument("--posterior", type=Path, metavar="FILE",
                    help="posterior.csv: each replication draws one weighted parameter set")
     p.add_argument("--out", type=Path, help="output folder (default: results/report, or DIR with --from)")
-    p.add_argument("--workers", type=positive, help="local worker processes (default: one per core; 1: this process)")
+    workers_option(p)
     p.add_argument("--scheduler", type=scheduler, metavar="ADDRESS",
                    help="run on the Dask cluster at ADDRESS (tcp://HOST:PORT)")  # fmt: skip
     p.set_defaults(func=cmd_report)

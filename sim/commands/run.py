@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.commands.options import Progress, compile_notice, positive, scale, seed
+from sim.commands.options import Progress, compile_notice, positive, scale, seed, workers_option
 
 POSTERIOR_SHOWN = ("population_home", "abroad_irregular", "victims_sexual", "victims_labour")  # printed by --posterior
 DEFAULT_POSTERIOR_REPS = 10
@@ -86,5 +86,5 @@ def register_run(sub) -> None:
                    help="posterior.csv (sim calibrate): replications draw their parameters; writes quantiles.csv")
     p.add_argument("--reps", type=positive, default=DEFAULT_POSTERIOR_REPS,
                    help="replications with --posterior (default: 10)")
-    p.add_argument("--workers", type=positive, help="local worker processes with --posterior (default: one per core)")
+    workers_option(p, "local worker processes with --posterior")
     p.set_defaults(func=cmd_run)

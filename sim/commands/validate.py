@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sim.commands.options import bounded
+from sim.commands.options import bounded, workers_option
 from sim.scenario import ROOT
 
-MAX_WORKERS = 256
 MIN_BUDGET = 2
 
 
@@ -31,7 +30,7 @@ def register(subparsers) -> None:
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "VALIDATION.md", help="the page written")
     p.add_argument("--runs", type=Path, default=Path("results/validation"),
                    help="folder of the 2000-2010 calibrations (resumable; default: results/validation)")  # fmt: skip
-    p.add_argument("--workers", type=bounded(int, 1, MAX_WORKERS), help="local worker processes (default: 1)")
+    workers_option(p)
     p.add_argument("--budget", type=bounded(int, MIN_BUDGET),
                    help="runs at most per calibration (default: each file's)")  # fmt: skip
     p.set_defaults(func=cmd_validate)

@@ -29,7 +29,7 @@ from __future__ import annotations
 from sim.scenario.checks import MIN_PERSON_AGENTS, PATTERN_TEXT, Label, ScenarioError, ScenarioWarning, validate
 from sim.scenario.costing import Cost
 from sim.scenario.fields import NAME_PATTERN, Block, MonthRef, P, PathOf, T, path_value, show
-from sim.scenario.folders import ROOT, SCENARIOS_DIR
+from sim.scenario.folders import CALIBRATIONS_DIR, EXPERIMENTS_DIR, KINDS, ROOT, SCENARIOS_DIR, FileKind
 from sim.scenario.interventions import (
     DESTINATIONS,
     HOME,
@@ -56,7 +56,16 @@ from sim.scenario.interventions import (
     kind_of,
     levers,
 )
-from sim.scenario.load import load_scenario, read_toml, scenario_path, set_dotted, shipped_files, shipped_scenarios
+from sim.scenario.load import (
+    find_file,
+    load_scenario,
+    read_file,
+    set_dotted,
+    shipped_files,
+    shipped_names,
+    shipped_scenarios,
+    wrong_kind,
+)
 from sim.scenario.schema import ACCESS_FIELDS, NATIONAL_BLOCKS, Scenario
 from sim.scenario.source import (
     UKRAINE_2000_AGE_SHARES,
@@ -79,14 +88,15 @@ from sim.scenario.trafficking import (
 )
 
 __all__ = [
-    "ACCESS_FIELDS", "DESTINATIONS", "HOME", "HOME_AND_DESTINATION_POLICE", "INTERVENTION_KINDS",
-    "INTERVENTION_TYPES", "MIN_PERSON_AGENTS", "NAME_PATTERN", "NATIONAL_BLOCKS", "PATTERN_TEXT", "ROOT",
-    "SCENARIOS_DIR", "SCOPES", "TYPE_OF_KIND", "UKRAINE_2000_AGE_SHARES", "AntiCorruption", "AwarenessCampaign",
-    "Block", "Cost", "CostParams", "DemandReduction", "DemographyParams", "DestinationParams", "EconomicShock",
-    "EconomyParams", "ExploitationParams", "GangParams", "Intervention", "InterventionBase", "Label", "LawReform",
-    "LegalMigration", "LeverSpec", "MarketParams", "MigrationParams", "MonthRef", "OutputParams", "P", "PathOf",
-    "PeacekeeperBan", "PoliceCooperation", "PoliceParams", "PoliceTraining", "PopulationParams",
-    "RecruitmentParams", "RegionParams", "Scenario", "ScenarioError", "ScenarioWarning", "T", "TransitParams",
-    "UnitParams", "VictimProtection", "acts_in", "kind_of", "levers", "load_scenario", "path_value",
-    "read_toml", "scenario_path", "set_dotted", "shipped_files", "shipped_scenarios", "show", "validate",
+    "ACCESS_FIELDS", "CALIBRATIONS_DIR", "DESTINATIONS", "EXPERIMENTS_DIR", "HOME", "HOME_AND_DESTINATION_POLICE",
+    "INTERVENTION_KINDS", "INTERVENTION_TYPES", "KINDS", "MIN_PERSON_AGENTS", "NAME_PATTERN", "NATIONAL_BLOCKS",
+    "PATTERN_TEXT", "ROOT", "SCENARIOS_DIR", "SCOPES", "TYPE_OF_KIND", "UKRAINE_2000_AGE_SHARES", "AntiCorruption",
+    "AwarenessCampaign", "Block", "Cost", "CostParams", "DemandReduction", "DemographyParams", "DestinationParams",
+    "EconomicShock", "EconomyParams", "ExploitationParams", "FileKind", "GangParams", "Intervention",
+    "InterventionBase", "Label", "LawReform", "LegalMigration", "LeverSpec", "MarketParams", "MigrationParams",
+    "MonthRef", "OutputParams", "P", "PathOf", "PeacekeeperBan", "PoliceCooperation", "PoliceParams",
+    "PoliceTraining", "PopulationParams", "RecruitmentParams", "RegionParams", "Scenario", "ScenarioError",
+    "ScenarioWarning", "T", "TransitParams", "UnitParams", "VictimProtection", "acts_in", "find_file", "kind_of",
+    "levers", "load_scenario", "path_value", "read_file", "set_dotted", "shipped_files", "shipped_names",
+    "shipped_scenarios", "show", "validate", "wrong_kind",
 ]  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import difflib
 import re
 import tomllib
 import warnings
@@ -19,32 +20,115 @@ from sim.scenario.checks import (
     validate,
 )
 from sim.scenario.fields import show
-from sim.scenario.folders import SCENARIOS_DIR
+from sim.scenario.folders import KINDS
 from sim.scenario.schema import NATIONAL_BLOCKS, Scenario
 
-
-def scenario_path(ref: str | Path) -> Path:
-    """The file of a scenario: ``ref`` itself, or a shipped scenario named without a path or suffix
-    (``baseline``, ``countries/moldova``)."""
-    path = Path(ref)
-    if not path.exists() and path.suffix == "" and not path.is_absolute():
-        shipped = SCENARIOS_DIR / f"{path}.toml"
-        if shipped.exists():
-            return shipped
-    return path
+MAX_SUGGESTED = 3  # shipped names suggested for a name that resolves nowhere
+NAME_CUTOFFS = (0.8, 0.6)  # difflib similarity of a suggested name: the closest tier that has any
 
 
-def shipped_files() -> list[Path]:
-    """The shipped scenarios and country presets (files starting with ``_`` hold shared parts only)."""
-    files = sorted(SCENARIOS_DIR.glob("*.toml")) + sorted((SCENARIOS_DIR / "countries").glob("*.toml"))
+def find_file(ref: str | Path, kind: str = "scenario", *, holder: Path | None = None, key: str = "") -> Path:
+    """The file that ``ref`` names, the one way a scenario, an experiment or a calibration file is named
+    (a command's argument, ``extends``, ``countries``, an experiment's ``base``, a calibration's
+    ``scenario``): a path, relative to the working directory or, when ``holder`` is given, to the folder of
+    ``holder``, the file whose ``key`` names it; else a shipped file of ``kind`` named by its path in the
+    kind's folder, with or without ``.toml`` (``baseline``, ``countries/moldova``; ``moldova`` for a
+    calibration). Raises ``ScenarioError`` with one line when the name is empty, names a folder or names
+    nothing (with the closest shipped names)."""
+    k = KINDS[kind]
+    where = f"{holder}: {key}: " if holder is not None else ""
+    text = str(ref)
+    if not text.strip():
+        empty = f"the {kind} name is empty: give {_a(kind)} file or a shipped {kind}'s name ({_listed(kind)})"
+        raise ScenarioError([where + empty])
+    path = Path(text)
+    given = holder.parent / path if holder is not None else path
+    if given.is_dir():
+        folder = f"{where}{text} is" if holder is not None else f"{text}:"
+        raise ScenarioError([f"{folder} a directory, not {_a(kind)} file"])
+    if given.exists():
+        return given
+    if not path.is_absolute():
+        for shipped in (k.folder / path, k.folder / f"{text}.toml"):
+            if shipped.is_file():
+                return shipped
+    names = shipped_names(kind)
+    close = _closest(text.removesuffix(".toml"), names) or _closest(path.name.removesuffix(".toml"), names)
+    looked = (
+        f"file '{text}' not found (looked in {holder.parent} and among the shipped {kind}s)"
+        if holder
+        else f"{text}: file not found"
+    )
+    if close:
+        hint = f"; did you mean {' or '.join(close)}? ({_listed(kind)})"
+    else:
+        hint = f" (a shipped {kind} is named by its file in {k.folder.name}/, as in {_example(kind)}; {_listed(kind)})"
+    raise ScenarioError([f"{where}{looked}{hint}"])
+
+
+def _closest(name: str, names: list[str]) -> list[str]:
+    """The shipped names closest to ``name``: the very close ones if any, else the fairly close ones."""
+    for cutoff in NAME_CUTOFFS:
+        if close := difflib.get_close_matches(name, names, n=MAX_SUGGESTED, cutoff=cutoff):
+            return close
+    return []
+
+
+def _a(kind: str) -> str:
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
+def _listed(kind: str) -> str:
+    if kind == "scenario":
+        return "`sim scenarios` lists them"
+    return f"shipped: {', '.join(shipped_names(kind))}"
+
+
+def _example(kind: str) -> str:
+    return f"`{KINDS[kind].commands[0]} {shipped_names(kind)[0] if kind != 'scenario' else 'baseline'}`"
+
+
+def shipped_files(kind: str = "scenario") -> list[Path]:
+    """The shipped files of ``kind`` (``KINDS``), those of its folder, then of its sub-folders (the country
+    presets); files starting with ``_`` hold shared parts only."""
+    folder = KINDS[kind].folder
+    files = sorted(folder.glob("*.toml")) + sorted(folder.glob("*/*.toml"))
     return [p for p in files if not p.name.startswith("_")]
+
+
+def shipped_names(kind: str = "scenario") -> list[str]:
+    """The names ``find_file`` takes for the shipped files of ``kind``: ``baseline``, ``countries/moldova``."""
+    return [p.relative_to(KINDS[kind].folder).with_suffix("").as_posix() for p in shipped_files(kind)]
 
 
 def shipped_scenarios() -> list[tuple[str, str]]:
     """(name, description) of every shipped scenario, sorted by name; a country preset is named after its
     file in ``scenarios/`` (``countries/moldova``), as ``sim run`` takes it."""
-    name = lambda p: p.relative_to(SCENARIOS_DIR).with_suffix("").as_posix()  # noqa: E731
-    return sorted((name(p), load_scenario(p).description) for p in shipped_files())
+    return sorted((name, load_scenario(p).description) for name, p in zip(shipped_names(), shipped_files()))
+
+
+def wrong_kind(path: Path | str, data: dict, kind: str) -> str | None:
+    """The line for a file given as ``kind`` that is of another kind, recognised by the keys only that kind
+    has (``FileKind.markers``); None if it may be of ``kind`` (its own problems are then reported)."""
+    if any(m in data for m in KINDS[kind].markers):
+        return None
+    for other in KINDS.values():
+        if other.name != kind and any(m in data for m in other.markers):
+            takes = " or ".join(f"`{c}`" for c in other.commands)
+            return f"{path}: this is {_a(other.name)} file, not {_a(kind)} file ({takes} takes it)"
+    return None
+
+
+def read_file(path: Path, kind: str) -> dict:
+    """The table of the TOML file ``path`` given as ``kind``; ``ScenarioError`` with one line if it cannot be
+    read or parsed, or is of another kind (``wrong_kind``)."""
+    problems: list[str] = []
+    data = _read_toml(path, problems)
+    if data is None:
+        raise ScenarioError(problems)
+    if (line := wrong_kind(path, data, kind)) is not None:
+        raise ScenarioError([line])
+    return data
 
 
 def read_toml(path: str | Path) -> dict:
@@ -94,6 +178,9 @@ def _resolve(path: Path, chain: list[Path], problems: list[str], origin: dict) -
     data = _read_toml(path, problems)
     if data is None:
         return None
+    if (line := wrong_kind(path, data, "scenario")) is not None:
+        problems.append(line)
+        return None
     parent_ref = data.pop("extends", None)
     if parent_ref is None:
         for k in _flat_keys(data):
@@ -102,13 +189,14 @@ def _resolve(path: Path, chain: list[Path], problems: list[str], origin: dict) -
     if not isinstance(parent_ref, str):
         problems.append(f"{path}: extends: must be a file name (a string)")
         return None
-    parent = (path.parent / parent_ref).resolve()
+    try:
+        parent = find_file(parent_ref, holder=path, key="extends").resolve()
+    except ScenarioError as e:
+        problems.extend(e.problems)
+        return None
     if parent in chain:
         cycle = " -> ".join(p.name for p in [*chain, parent])
         problems.append(f"{path}: extends: circular chain {cycle}")
-        return None
-    if not parent.exists():
-        problems.append(f"{path}: extends: file '{parent_ref}' not found (looked in {path.parent})")
         return None
     base = _resolve(parent, [*chain, parent], problems, origin)
     if base is None:
@@ -145,18 +233,13 @@ def load_scenario(
 ) -> Scenario:
     """Read, resolve ``extends``, validate, apply ``overrides`` ({"dotted.key": value}) and validate again.
 
-    The file must be valid on its own, whatever the overrides replace. ``path`` may name a shipped
-    scenario without a path (``"baseline"``). Problems are named after the file that set the key; an
-    override's after ``labels[key]`` if given (what set it, say ``"--months"``), else ``override: key``.
+    The file must be valid on its own, whatever the overrides replace. ``path`` is a file or a shipped
+    scenario's name (``"baseline"``), as ``find_file`` takes them. Problems are named after the file that
+    set the key; an override's after ``labels[key]`` if given (what set it, say ``"--months"``), else ``override: key``.
     An intervention that starts after the horizon is a problem in the file, and a ``ScenarioWarning``
     when an override shortens the horizon; a horizon past every time path is a warning.
     """
-    path = scenario_path(path)
-    if not path.exists():
-        raise ScenarioError([
-            f"{path}: file not found (a shipped scenario is named without a path, as in `sim run baseline`; "
-            "`sim scenarios` lists them)"
-        ])
+    path = find_file(path)
     problems: list[str] = []
     origin: dict[str, Any] = {}
     data = _resolve(path.resolve(), [path.resolve()], problems, origin)
@@ -201,8 +284,8 @@ def _national_at_top(data: dict, keys) -> list[tuple[str, str]]:
 
 def _load_countries(data: dict, path: Path, origin: dict, problems: list[str]) -> None:
     """Replace the file names of ``countries`` by the countries' resolved tables, named after their
-    ``name`` (or file); their keys' origins are their own files. Names are relative to the file that
-    set ``countries``."""
+    ``name`` (or file); their keys' origins are their own files. Names are files relative to the file
+    that set ``countries`` or shipped scenarios' names (``find_file``)."""
     refs = data.get("countries")
     if refs is None or isinstance(refs, dict):
         return
@@ -212,9 +295,10 @@ def _load_countries(data: dict, path: Path, origin: dict, problems: list[str]) -
         return
     tables: dict[str, dict] = {}
     for ref in refs:
-        file = (setter.parent / ref).resolve()
-        if not file.exists():
-            problems.append(f"{setter}: countries: file '{ref}' not found (looked in {setter.parent})")
+        try:
+            file = find_file(ref, holder=setter, key="countries").resolve()
+        except ScenarioError as e:
+            problems.extend(e.problems)
             continue
         own: dict[str, Any] = {}
         table = _resolve(file, [file], problems, own)

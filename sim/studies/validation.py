@@ -21,16 +21,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.scenario import ROOT
+from sim.scenario import CALIBRATIONS_DIR, shipped_files
 from sim.studies.calibration import Calibration, calibrate, fit_table, load_calibration
 
-CALIBRATIONS = ROOT / "calibration"
-POSTERIORS = CALIBRATIONS / "posteriors"
+POSTERIORS = CALIBRATIONS_DIR / "posteriors"
 FIT_UNTIL = 2010
 
 
 def shipped_calibrations() -> list[Path]:
-    return sorted(CALIBRATIONS.glob("*.toml"))
+    return shipped_files("calibration")
 
 
 def in_time(cal: Calibration, until: int = FIT_UNTIL) -> Calibration:

@@ -8,7 +8,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.core.outputs import lookup
-from sim.scenario import Scenario, ScenarioError, load_scenario, read_toml
+from sim.scenario import Scenario, ScenarioError, find_file, load_scenario, read_file
 
 
 class _Strict(BaseModel):
@@ -34,7 +34,9 @@ class Target(_Strict):
 
 
 class CalibrationFile(_Strict):
-    scenario: str = Field(description="the scenario file, relative to the calibration file")
+    scenario: str = Field(
+        description="the scenario file, relative to the calibration file, or a shipped scenario's name"
+    )
     description: str = ""
     scale: float | None = Field(None, ge=1, description="resolution of the calibration's runs")
     months: int | None = Field(None, ge=1, le=1200, description="months simulated (default: the scenario's)")
@@ -74,10 +76,11 @@ class Calibration:
 
 
 def load_calibration(path: str | Path, budget: int | None = None) -> Calibration:
-    """Read and validate a calibration file; every problem is one ``FILE: key: message`` line of a
+    """Read and validate a calibration file (a path or a shipped calibration's name, as ``find_file`` takes
+    them); every problem is one ``FILE: key: message`` line of a
     ``ScenarioError``. ``budget`` (``--budget``) replaces the file's."""
-    path = Path(path)
-    data = read_toml(path)
+    path = find_file(path, "calibration")
+    data = read_file(path, "calibration")
     if budget is not None:
         data["budget"] = budget
     try:
@@ -90,9 +93,7 @@ def load_calibration(path: str | Path, budget: int | None = None) -> Calibration
             msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
             lines.append(f"{key}: {msg}")
         raise ScenarioError(lines) from None
-    scenario_file = (path.parent / spec.scenario).resolve()
-    if not scenario_file.exists():
-        raise ScenarioError([f"{path}: scenario: file '{spec.scenario}' not found (looked in {path.parent})"])
+    scenario_file = find_file(spec.scenario, holder=path, key="scenario").resolve()
     top = {k: v for k, v in (("scale", spec.scale), ("months", spec.months)) if v is not None}
     sc = load_scenario(scenario_file, top or None)
     problems = _problems(spec, sc, scenario_file)

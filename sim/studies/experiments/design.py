@@ -2,7 +2,7 @@
 
 An experiment is a TOML file (``experiments/*.toml``)::
 
-    base = "../scenarios/baseline.toml"      # relative to the experiment file
+    base = "../scenarios/baseline.toml"      # relative to the experiment file, or a name: "baseline"
     design = "sobol"                         # "grid", "lhs", "sobol" or "morris"
     samples = 64                             # base sample size (not for grids)
     replications = 1                         # replication i of every point uses seed + i
@@ -36,7 +36,16 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sim.core.outputs import FLOWS, STOCKS
-from sim.scenario import NAME_PATTERN, PATTERN_TEXT, Scenario, ScenarioError, load_scenario, read_toml, show
+from sim.scenario import (
+    NAME_PATTERN,
+    PATTERN_TEXT,
+    Scenario,
+    ScenarioError,
+    find_file,
+    load_scenario,
+    read_file,
+    show,
+)
 from sim.studies.experiments.errors import ExperimentError
 from sim.studies.experiments.runs import RunSpec
 
@@ -63,7 +72,7 @@ class ExperimentFile(_Strict):
         None, pattern=NAME_PATTERN, max_length=100, description="name of the experiment and of its results folder"
     )
     description: str = ""
-    base: str = Field(description="base scenario file, relative to the experiment file")
+    base: str = Field(description="base scenario file, relative to the experiment file, or a shipped scenario's name")
     design: Literal["grid", "lhs", "sobol", "morris"]
     samples: int | None = Field(None, ge=1, le=1_000_000, description="base sample size of a sampler")
     morris_levels: int = Field(4, ge=2, le=100, description="grid levels of the Morris design")
@@ -246,13 +255,14 @@ def _lookup(data: Any, dotted: str) -> Any:
 
 
 def load_experiment(path: str | Path, *, months: int | None = None, reps: int | None = None) -> Experiment:
-    """Read and validate an experiment file; ``months`` and ``reps`` replace the file's values."""
-    path = Path(path)
-    f = str(path)
+    """Read and validate an experiment file (a path or a shipped experiment's name, as ``find_file`` takes
+    them); ``months`` and ``reps`` replace the file's values."""
     try:
-        raw = read_toml(path)
+        path = find_file(path, "experiment")
+        raw = read_file(path, "experiment")
     except ScenarioError as e:
         raise ExperimentError(e.problems) from None
+    f = str(path)
     if isinstance(raw.get("parameters"), dict):
         raw["parameters"] = _flatten(raw["parameters"], stop=_is_spec)
     if isinstance(raw.get("fixed"), dict):
@@ -269,7 +279,10 @@ def load_experiment(path: str | Path, *, months: int | None = None, reps: int | 
         ) from None
 
     problems = _design_problems(spec, f)
-    base_path = (path.parent / spec.base).resolve()
+    try:
+        base_path = find_file(spec.base, holder=path, key="base").resolve()
+    except ScenarioError as e:
+        raise ExperimentError([*problems, *e.problems]) from None
     base = _load_base(spec, f, base_path, problems)
     if base is None:
         raise ExperimentError(problems)
@@ -323,9 +336,6 @@ def _load_base(spec: ExperimentFile, f: str, base_path: Path, problems: list[str
     over = dict(spec.fixed)
     if spec.months is not None:
         over["months"] = spec.months
-    if not base_path.exists():
-        problems.append(f"{f}: base: scenario file '{spec.base}' not found (looked in {Path(f).parent})")
-        return None
     try:
         return load_scenario(base_path, over, _labels(spec, f))
     except ScenarioError as e:
