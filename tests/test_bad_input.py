@@ -627,7 +627,7 @@ OPTION_ERRORS = [
     (["compare", "baseline", "peacekeeper_ban", "--scale", "0"], "--scale: must be at least 1, got 0.0"),
     (["report", "baseline", "peacekeeper_ban", "--scale", "abc"], "--scale: expected a number, got 'abc'"),
     (["compare", "baseline", "peacekeeper_ban", "--seed", "-1"], "--seed: must be between 0 and 2147483647, got -1"),
-    (["sweep", "x.toml", "--workers", "0"], "--workers: must be at least 1, got 0"),
+    (["sweep", "x.toml", "--workers", "0"], "--workers: must be between 1 and 256, got 0"),
     (["calibrate", "x.toml", "--budget", "0"], "--budget: must be at least 2, got 0"),
     (["dashboard", "--port", "-1"], "--port: must be between 1 and 65535, got -1"),
     (["bench", "--months", "x"], "--months: expected a whole number, got 'x'"),
