@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,7 +23,7 @@ from sim.studies.costs import intervention_costs, run_cost
 from sim.studies.experiments import compare
 from sim.studies.experiments.compare import base_resolution, read_comparison, write_comparison
 from sim.studies.experiments.costs import cost_effectiveness, cost_per_unit, scenario_of
-from sim.studies.experiments.formatting import count, number, percent, usd
+from sim.studies.experiments.formatting import count, effect_decimals, number, percent, usd
 
 SCENARIOS = ROOT / "scenarios"
 MONTHS = 60  # police training from month 37, the awareness campaign from month 25 to the end
@@ -112,7 +113,8 @@ def expected_texts(span: dict, c, ce) -> set[str]:
             x = x / float(row["baseline_mean"])
             x = min(x, 1.0) if span.get("cap") == "1" else x  # a fall of a count is at most 100%
             return {percent(x), percent(x, True)}
-        return {number(span["metric"], x), number(span["metric"], x, True)}
+        d = effect_decimals(span["metric"], float(row["ci_low"]), float(row["ci_high"]))
+        return {number(span["metric"], x), number(span["metric"], x, True), number(span["metric"], x, True, d)}
     if field == "breakdown_cost":  # one intervention's cost, mean over the scenario's runs
         sc = scenario_of(c, span["scenario"])
         runs = c.timeseries[c.timeseries["scenario"] == span["scenario"]].groupby("replication")
@@ -228,6 +230,15 @@ def test_the_command_writes_the_brief_and_the_comparison(tmp_path, capsys):
     coarse = base_resolution(read_comparison(out)).line  # the base's trafficking is a few person-agents at 100
     assert coarse is not None and stdout.splitlines() == [coarse, f"brief in {out / 'report.html'}"]
     assert f'<p class="resolution">{coarse}</p>' in html
+
+
+def test_the_command_shows_its_progress_on_a_terminal(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    status, _, err = sim_main(capsys, "report", BASELINE, SCENARIOS / "peacekeeper_ban.toml", "--reps", 2,
+                              "--months", 12, "--scale", 100, "--workers", 1, "--out", tmp_path / "r")  # fmt: skip
+    assert status == 0, err
+    assert re.search(r"report: +100%.* 4/4 ", err), err  # the runs' bar, as sim compare shows it
+    assert "report: writing the brief" in err.splitlines()[-1]
 
 
 @pytest.mark.parametrize(

@@ -106,6 +106,11 @@ class Progress:
                 sys.stderr.write("\n")
             sys.stderr.flush()
 
+    def say(self, text: str) -> None:
+        """One line of what is being done now (``label: text``), on a terminal."""
+        if self.tty:
+            print(f"{self.label}: {text}", file=sys.stderr, flush=True)
+
 
 def plural(n: int, word: str) -> str:
     """``1 replication``, ``2 replications``."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from sim.commands.options import positive, scale, scheduler, seed, workers_option
+from sim.commands.options import Progress, compile_notice, positive, scale, scheduler, seed, workers_option
 from sim.scenario import ScenarioError
 from sim.studies.experiments.errors import ExperimentError, RunsFailed
 
@@ -88,7 +88,9 @@ def cmd_report(args) -> int:
     if problems:
         raise ExperimentError(problems)
     out = out_folder(args)
+    progress = Progress("report")
     if comparison is None:
+        compile_notice()
         posterior = None
         if args.posterior is not None:
             from sim.studies.experiments.posterior import read_posterior
@@ -98,11 +100,14 @@ def cmd_report(args) -> int:
             comparison = compare(
                 args.scenarios[0], args.scenarios[1:], reps=args.reps, seed=args.seed, months=args.months,
                 scale=args.scale, workers=args.workers, scheduler=args.scheduler, posterior=posterior, labels=OPTIONS,
+                progress=progress.tty, label="report",
             )  # fmt: skip
         except RunsFailed as e:
             print(e, file=sys.stderr)
             return 1
+        progress.say(f"writing the comparison's tables in {out}")
         write_comparison(comparison, out, plots=False)
+    progress.say("writing the brief (effects, costs, figures)")
     path = write_report(comparison, out)
     if (coarse := base_resolution(comparison).line) is not None:
         print(coarse)

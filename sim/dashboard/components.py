@@ -4,7 +4,6 @@ a run and of its comparison with the baseline."""
 from __future__ import annotations
 
 import html
-import math
 
 import pandas as pd
 import solara
@@ -119,6 +118,7 @@ def outcomes_html(df: pd.DataFrame) -> str:
 def effects_html(c) -> str:
     """A comparison's effects (the rows of ``paired_effects``), formatted as ``sim compare`` formats them."""
     from sim.studies.experiments.compare import label
+    from sim.studies.experiments.formatting import distinguishable, effect_decimals, percent
     from sim.studies.experiments.formatting import number as _number
 
     lo, hi = c.manifest["seeds"]
@@ -127,10 +127,11 @@ def effects_html(c) -> str:
     rows = []
     for r in c.effects.itertuples():
         m = r.metric
-        star = "*" if r.ci_low > 0 or r.ci_high < 0 else ""
-        change = f"{r.relative_effect:+.1%}" if math.isfinite(r.relative_effect) else "n/a"
-        ci = f"[{_number(m, r.ci_low, True)}, {_number(m, r.ci_high, True)}]"
-        effect = _number(m, r.effect, True) + star
+        star = "*" if distinguishable(m, r.ci_low, r.ci_high) else ""
+        change = percent(r.relative_effect, True)
+        d = effect_decimals(m, r.ci_low, r.ci_high)
+        ci = f"[{_number(m, r.ci_low, True, d)}, {_number(m, r.ci_high, True, d)}]"
+        effect = _number(m, r.effect, True, d) + star
         rows.append([label(m), _number(m, r.baseline_mean), _number(m, r.scenario_mean), effect, ci, change])
     header = ["outcome", c.base, c.scenarios[1], "effect", "95% CI", "change"]
     return table_html(f"Effects against {c.base}", note, header, rows)

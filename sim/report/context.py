@@ -21,7 +21,8 @@ from sim.scenario import ROOT
 from sim.studies.costs import intervention_costs
 from sim.studies.experiments.compare import LABELS, Comparison, base_resolution, label
 from sim.studies.experiments.costs import cost_effectiveness, scenario_of
-from sim.studies.experiments.formatting import count, factor, number, percent, usd
+from sim.studies.experiments.formatting import count, effect_decimals, factor, number, percent, usd
+from sim.studies.experiments.formatting import distinguishable as effect_distinct
 from sim.studies.experiments.plots import cost_effect_figure, effects_figure, fan_figure, svg
 
 # the effects the findings speak of (those of the comparison, in this order); the rest are in the appendix
@@ -95,8 +96,9 @@ def finding(c: Comparison, r) -> dict:
     a sign turned round ``data-neg="1"``.
     """
     who, m, s = title(r.scenario), r.metric, r.scenario
-    distinct = distinguishable(r.ci_low, r.ci_high)
+    distinct = effect_distinct(m, r.ci_low, r.ci_high)
     relative = math.isfinite(r.relative_effect) and r.baseline_mean != 0
+    d = effect_decimals(m, r.ci_low, r.ci_high)
     ref = {"scenario": s, "metric": m, **({"per": "baseline_mean"} if relative else {})}
 
     def size(field: str, neg: bool = False, sign: bool = False) -> Markup:
@@ -104,7 +106,7 @@ def finding(c: Comparison, r) -> dict:
         x = x / r.baseline_mean if relative else x
         cap = relative and neg and x > 1  # no count falls by more than all of it: a t interval's end past it is cut
         x = min(x, 1.0) if cap else x
-        text = percent(x, sign) if relative else number(m, x, sign)
+        text = percent(x, sign) if relative else number(m, x, sign, d)
         return n(text, field=field, **ref, **({"neg": "1"} if neg else {}), **({"cap": "1"} if cap else {}))
 
     thing = escape(what(m, c))
@@ -240,7 +242,7 @@ def relative_change(r) -> dict:
         return {"change": n(percent(float("nan")), field="relative_effect", **ref), "interval": None, "distinct": False}
     cell = lambda f: n(percent(getattr(r, f) / r.baseline_mean, True), field=f, **ref)  # noqa: E731
     return {"change": cell("effect"), "interval": Markup("{} to {}").format(cell("ci_low"), cell("ci_high")),
-            "distinct": distinguishable(r.ci_low, r.ci_high)}  # fmt: skip
+            "distinct": effect_distinct(r.metric, r.ci_low, r.ci_high)}  # fmt: skip
 
 
 GLANCE_METRICS = ("trafficked", "victims_identified")
@@ -265,15 +267,16 @@ def effect_rows(c: Comparison, metrics) -> list[dict]:
     for r in c.effects[c.effects["metric"].isin(list(metrics))].itertuples():
         ref = {"scenario": r.scenario, "metric": r.metric}
         m = r.metric
+        d = effect_decimals(m, r.ci_low, r.ci_high)
         rows.append({
             "scenario": title(r.scenario), "label": label(m) + (" (%)" if lookup(m).unit in ("share", "0-1") else ""),
             "base": n(number(m, r.baseline_mean), field="baseline_mean", **ref),
             "alt": n(number(m, r.scenario_mean), field="scenario_mean", **ref),
-            "effect": n(number(m, r.effect, True), field="effect", **ref),
-            "interval": Markup("{} to {}").format(n(number(m, r.ci_low, True), field="ci_low", **ref),
-                                                  n(number(m, r.ci_high, True), field="ci_high", **ref)),
+            "effect": n(number(m, r.effect, True, d), field="effect", **ref),
+            "interval": Markup("{} to {}").format(n(number(m, r.ci_low, True, d), field="ci_low", **ref),
+                                                  n(number(m, r.ci_high, True, d), field="ci_high", **ref)),
             "change": n(percent(r.relative_effect, True), field="relative_effect", **ref),
-            "distinct": distinguishable(r.ci_low, r.ci_high),
+            "distinct": effect_distinct(m, r.ci_low, r.ci_high),
         })  # fmt: skip
     return rows
 

@@ -25,7 +25,7 @@ from sim.scenario import Scenario
 from sim.studies.experiments.design import METRICS
 from sim.studies.experiments.errors import ExperimentError, RunsFailed
 from sim.studies.experiments.executors import make_executor
-from sim.studies.experiments.formatting import number, percent
+from sim.studies.experiments.formatting import distinguishable, effect_decimals, number, percent
 from sim.studies.experiments.runs import RunSpec, run_all
 from sim.studies.experiments.store import atomic_write, versions, write_text
 
@@ -180,6 +180,7 @@ def compare(
     progress: bool | None = None,
     posterior: pd.DataFrame | None = None,
     labels: dict[str, str] | None = None,
+    label: str = "compare",
 ) -> Comparison:
     """Run ``reps`` replications of ``base`` and each alternative (replication i: seed ``seed + i``).
 
@@ -188,6 +189,7 @@ def compare(
     replication i draws one parameter set, keyed by its seed, and applies it to every scenario alike.
     Raises ``ScenarioError`` for an invalid scenario or for scenarios that differ in horizon, start month
     or scale (``ExperimentError``), and ``RunsFailed`` if a run fails (a comparison needs every pair).
+    ``progress`` shows the runs done on stderr (default: when it is a terminal), named ``label``.
     """
     if reps < 2:
         raise ExperimentError([f"--reps: a confidence interval needs at least 2 replications (got {reps})"])
@@ -222,7 +224,7 @@ def compare(
         for i in range(reps)
     ]
     with make_executor(workers, scheduler) as executor:
-        outcomes = {o.run_id: o for o in run_all(specs, executor, progress=progress, label="compare")}
+        outcomes = {o.run_id: o for o in run_all(specs, executor, progress=progress, label=label)}
     failed = [(s, outcomes[s.run_id]) for s in specs if outcomes[s.run_id].status != "ok"]
     if failed:
         s, o = failed[0]
@@ -369,7 +371,8 @@ def effects_table(c: Comparison) -> str:
         f"Effects against {c.base}: {reps} paired replications (seeds {lo}-{hi}), {dates.min()} to {dates.max()} "
         f"({sc['months']} months), scale {sc['scale']:g}",
         f"effect = scenario minus {c.base} (mean of the paired differences), with its 95% confidence interval;",
-        "* marks an interval that excludes zero (the change is unlikely to be chance).",
+        ("* marks an interval that excludes zero (the change is unlikely to be chance); an effect is shown with "
+         "more decimals when its interval would otherwise read as zero."),
     ]
     names = {m: label(m) + (" (%)" if lookup(m).unit in ("share", "0-1") else "") for m in c.effects["metric"]}
     width = max(map(len, names.values()))
@@ -378,11 +381,12 @@ def effects_table(c: Comparison) -> str:
         lines += ["", name, f"  {'':<{width}}  {c.base:>{col}}  {name:>{col}}  {'effect':>{col}}   {'95% CI':<28}  change"]
         for r in g.itertuples():
             m = r.metric
-            star = "*" if r.ci_low > 0 or r.ci_high < 0 else " "
-            ci = f"[{number(m, r.ci_low, True)}, {number(m, r.ci_high, True)}]"
+            star = "*" if distinguishable(m, r.ci_low, r.ci_high) else " "
+            d = effect_decimals(m, r.ci_low, r.ci_high)
+            ci = f"[{number(m, r.ci_low, True, d)}, {number(m, r.ci_high, True, d)}]"
             change = percent(r.relative_effect, sign=True)
             lines.append(
                 f"  {names[m]:<{width}}  {number(m, r.baseline_mean):>{col}}  {number(m, r.scenario_mean):>{col}}  "
-                f"{number(m, r.effect, True):>{col}}{star}  {ci:<28}  {change}"
+                f"{number(m, r.effect, True, d):>{col}}{star}  {ci:<28}  {change}"
             )
     return "\n".join(lines)

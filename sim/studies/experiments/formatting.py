@@ -20,30 +20,73 @@ def _finite(x) -> bool:
         return False
 
 
-def number(metric: str, x: float, sign: bool = False) -> str:
-    """A value of an output: counts with thousands separators, shares in percent (2 decimals), ratios to 4."""
+# how many decimals more than its usual ones an effect and its interval may show, so that an interval that
+# excludes zero reads as excluding it; an interval that still reads as zero with them is not called distinguishable
+EXTRA_DECIMALS = 3
+
+
+def _signed(x: float, rounded: float, spec: str, sign: bool) -> str:
+    """``rounded`` formatted with ``spec``; with ``sign``, a value that rounds to zero keeps the sign of ``x``
+    ('-0.0' for a small fall, '+0.0' for zero or a small rise); without, never '-0'."""
+    text = format(rounded + 0.0, ("+" if sign else "") + spec)
+    if sign and rounded == 0 and x < 0:
+        text = "-" + text[1:]
+    return text
+
+
+def decimals(metric: str) -> int:
+    """The decimals a value of an output is shown with: shares in percent 2, ratios 4, counts and the rest 0."""
+    unit = lookup(metric).unit
+    return 2 if unit in ("share", "0-1") else 4 if unit == "ratio" else 0
+
+
+def number(metric: str, x: float, sign: bool = False, digits: int | None = None) -> str:
+    """A value of an output: counts with thousands separators, shares in percent (2 decimals), ratios to 4;
+    ``digits`` decimals instead when given (an effect's: ``effect_decimals``)."""
     if not _finite(x):
         return MISSING
-    unit = lookup(metric).unit
-    decimals = 2 if unit in ("share", "0-1") else 4 if unit == "ratio" else 0
-    x = round(float(x) * (100 if unit in ("share", "0-1") else 1), decimals) + 0.0  # + 0.0: no "-0"
-    return f"{x:{'+' if sign else ''},.{decimals}f}"
+    d = decimals(metric) if digits is None else digits
+    x = float(x) * (100 if lookup(metric).unit in ("share", "0-1") else 1)
+    return _signed(x, round(x, d), f",.{d}f", sign)
+
+
+def effect_decimals(metric: str, low: float, high: float) -> int:
+    """The decimals an effect and its interval ``low``..``high`` are shown with: the output's own, or up to
+    ``EXTRA_DECIMALS`` more when the interval excludes zero but its end nearest zero would read as zero."""
+    d = decimals(metric)
+    if not (_finite(low) and _finite(high)) or not (low > 0 or high < 0):
+        return d
+    near = min(abs(float(low)), abs(float(high))) * (100 if lookup(metric).unit in ("share", "0-1") else 1)
+    for extra in range(EXTRA_DECIMALS + 1):
+        if round(near, d + extra) != 0:
+            return d + extra
+    return d
+
+
+def distinguishable(metric: str, low: float, high: float) -> bool:
+    """Whether an effect's 95% interval excludes zero as shown (with ``effect_decimals``): it excludes zero
+    and its end nearest zero does not read as zero. This is what the ``*`` of the tables marks."""
+    if not (_finite(low) and _finite(high)) or not (low > 0 or high < 0):
+        return False
+    scale = 100 if lookup(metric).unit in ("share", "0-1") else 1
+    near = min(abs(float(low)), abs(float(high))) * scale
+    return round(near, effect_decimals(metric, low, high)) != 0
 
 
 def percent(x: float, sign: bool = False) -> str:
-    """A relative change or share as a percentage with one decimal: 0.123 -> '12.3%' ('+12.3%' with sign)."""
+    """A relative change or share as a percentage with one decimal: 0.123 -> '12.3%' ('+12.3%' with sign; a
+    small fall '-0.0%')."""
     if not _finite(x):
         return MISSING
-    x = round(float(x) * 100, 1) + 0.0
-    return f"{x:{'+' if sign else ''}.1f}%"
+    x = float(x) * 100
+    return _signed(x, round(x, 1), ".1f", sign) + "%"
 
 
 def count(x: float, sign: bool = False) -> str:
     """A count of persons (or anything whole): '11,934' ('+11,934' with sign)."""
     if not _finite(x):
         return MISSING
-    x = round(float(x)) + 0.0
-    return f"{x:{'+' if sign else ''},.0f}"
+    return _signed(float(x), round(float(x)), ",.0f", sign)
 
 
 def usd(x: float) -> str:
