@@ -66,6 +66,17 @@ def test_the_posterior_of_a_stubbed_model_closes_in_on_the_known_answer_and_the_
     assert saved["runs"] == m["runs"] > 0 and saved["spec"]["parameters"][KEY]["low"] == -6.5
 
 
+def test_the_progress_is_one_readable_line_per_generation(tmp_path, capsys):
+    m = calibrate(load_calibration(write(tmp_path)), tmp_path / "out", simulator=stub, progress=True)
+    lines = capsys.readouterr().err.strip().splitlines()
+    gens = [line for line in lines if line.startswith("calibrate: generation ")]
+    assert [g.split(":")[1] for g in gens] == [" generation 1 of 3", " generation 2 of 3", " generation 3 of 3"], lines
+    for g, eps in zip(gens, m["acceptance_thresholds"], strict=True):
+        assert f"distance threshold {eps:.3g}, " in g and " runs accepted (" in g and " of 300 runs so far" in g
+    assert gens[-1].endswith(f"{m['runs']:,} of 300 runs so far")
+    assert all(line.startswith("calibrate: ") and " eps: " not in line for line in lines), lines
+
+
 def moments(post: pd.DataFrame) -> tuple[float, float]:
     mean = float(np.average(post[KEY], weights=post["weight"]))
     return mean, float(np.sqrt(np.average((post[KEY] - mean) ** 2, weights=post["weight"])))

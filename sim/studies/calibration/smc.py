@@ -71,7 +71,6 @@ def calibrate(
     if scheduler is not None:
         scheduler = check_scheduler(scheduler)  # before anything is written
     out.mkdir(parents=True, exist_ok=True)
-    _quiet_pyabc(progress)
     spec = cal.spec
     prior = pyabc.Distribution(**{k: pyabc.RV("uniform", p.low, p.high - p.low) for k, p in spec.parameters.items()})
     sampler, threads = _sampler(workers, scheduler)
@@ -80,6 +79,7 @@ def calibrate(
     abc = pyabc.ABCSMC(
         model, prior, lambda x, _y: distance(cal, x), population_size=spec.particles, sampler=sampler
     )
+    _quiet_pyabc(progress, abc, spec.generations, spec.budget)
     db = f"sqlite:///{(out / HISTORY).resolve()}"
     t0 = time.perf_counter()
     resumed = (out / HISTORY).exists() and _generations_done(out / HISTORY) > 0
@@ -111,16 +111,42 @@ def _generations_done(db: Path) -> int:
         return 0
 
 
-def _quiet_pyabc(progress: bool) -> None:
-    """Progress on stderr: pyabc's lines on each generation's threshold and acceptance, nothing else."""
+class _Generations(logging.Handler):
+    """One readable line on stderr per generation, from pyabc's log: generation k of K, its distance
+    threshold, how many of its runs were accepted, and the runs so far out of the budget."""
+
+    def __init__(self, abc, generations: int, budget: int):
+        super().__init__(logging.INFO)
+        self.abc, self.generations, self.budget = abc, generations, budget
+        self.t, self.eps = None, None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if msg.startswith("t: "):  # pyabc: "t: 0, eps: 1.23e+01." as a generation starts
+            t, eps = msg.removeprefix("t: ").rstrip(".").split(", eps: ")
+            self.t, self.eps = int(t), float(eps)
+        elif msg.startswith("Accepted: ") and self.t is not None:  # "Accepted: 10 / 25 = 4.0e-01, ESS: ..."
+            accepted, runs = (int(x) for x in msg.removeprefix("Accepted: ").split(" = ")[0].split(" / "))
+            total = self.abc.history.total_nr_simulations
+            self._say(f"generation {self.t + 1} of {self.generations}: distance threshold {self.eps:.3g}, "
+                      f"{accepted:,} of {runs:,} runs accepted ({accepted / runs:.0%}); "
+                      f"{total:,} of {self.budget:,} runs so far")  # fmt: skip
+        elif msg.startswith("Calibration sample"):
+            self._say(f"first sample of the prior (for the first threshold), {self.budget:,} runs at most in all")
+        elif msg.startswith("Stop"):  # pyabc: "Stop: Maximum number of generations.", ...
+            self._say("stopped: " + msg.split(":", 1)[-1].strip().rstrip(".").lower())
+
+    def _say(self, text: str) -> None:
+        print(f"calibrate: {text}", file=sys.stderr, flush=True)
+
+
+def _quiet_pyabc(progress: bool, abc=None, generations: int = 0, budget: int = 0) -> None:
+    """Progress on stderr: one line per generation (``_Generations``) from pyabc's log, nothing else."""
     for name in ("ABC.Sampler", "ABC.History", "ABC.Distance", "ABC.Epsilon", "ABC.Population", "ABC.Adaptation"):
         logging.getLogger(name).setLevel(logging.WARNING)
     log = logging.getLogger("ABC")
     log.setLevel(logging.INFO if progress else logging.WARNING)
-    h = logging.StreamHandler(sys.stderr)
-    h.setFormatter(logging.Formatter("calibrate: %(message)s"))
-    h.addFilter(lambda r: r.getMessage().startswith(("t: ", "Accepted", "Stop", "Calibration sample")))
-    log.handlers = [h]
+    log.handlers = [_Generations(abc, generations, budget) if progress else logging.NullHandler()]
     log.propagate = False
 
 
