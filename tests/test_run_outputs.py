@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
+import pytest
 from conftest import SCENARIOS
 
 import sim
@@ -66,7 +68,8 @@ def test_plot_legends_sit_outside_the_axes_and_counts_have_thousands_separators(
     monkeypatch.setattr(sim.engine.plots, "_save", lambda fig, path: figures.setdefault(path.name, fig))
     df = sim.run(SCENARIOS / "baseline.toml", months=24, scale=100, overrides={"population.size": 400_000})
     sim.engine.plots.run_plots(df, tmp_path)
-    assert sorted(figures) == sorted(sim.engine.plots.PLOT_FILES)
+    # one source country: every chart but the countries side by side
+    assert sorted(figures) == sorted(f for f in sim.engine.plots.PLOT_FILES if f != "countries.png")
     for name, fig in figures.items():
         fig.canvas.draw()
         assert all(ax.get_legend() is None for ax in fig.axes) and len(fig.legends) == 1, name
@@ -74,3 +77,32 @@ def test_plot_legends_sit_outside_the_axes_and_counts_have_thousands_separators(
         assert not any(legend.overlaps(ax.get_window_extent()) for ax in fig.axes), name
     labels = [t.get_text() for t in figures["outflows.png"].axes[0].get_yticklabels()]
     assert any("," in t for t in labels) and all("e" not in t for t in labels), labels
+
+
+def test_the_countries_chart_has_exact_ticks_at_round_steps(monkeypatch, tmp_path):
+    import sim.engine.plots
+
+    figures = {}
+    monkeypatch.setattr(sim.engine.plots, "_save", lambda fig, path: figures.setdefault(path.name, fig))
+    months = np.arange(0, 61)
+    rows = [{"country": c, "month": m, "date": f"{2020 + (m - 1) // 12 if m else 2019}-{(m - 1) % 12 + 1:02d}",
+             "population_home": 100_000 * (1 - fall * m / 60), "emigrants_legal": 10.0, "emigrants_irregular": 5.0,
+             "trafficked": 1.0, "victims_identified": 0.5}
+            for c, fall in (("A", 0.12), ("B", 0.03)) for m in months]  # fmt: skip
+    df = pd.DataFrame({"month": months})
+    df.attrs["by_country"] = pd.DataFrame(rows).to_dict(orient="list")
+    assert sim.engine.plots.several_countries(df)
+    sim.engine.plots.country_plot(pd.DataFrame(rows), "two", tmp_path / "countries.png")
+    fig = figures["countries.png"]
+    fig.canvas.draw()
+    for ax in fig.axes:
+        ticks = [t for t in ax.get_yticklabels() if ax.get_ylim()[0] <= t.get_position()[1] <= ax.get_ylim()[1]]
+        for t in ticks:  # each label is its tick's value, exactly
+            assert float(t.get_text().replace(",", "").replace("\u2212", "-")) == pytest.approx(t.get_position()[1])
+    steps = np.diff(fig.axes[2].get_yticks())  # residents, % of the start: round steps
+    assert np.allclose(steps, steps[0]) and f"{steps[0]:g}"[0] in "125", steps
+    assert sim.engine.plots.tick(97.5) == "97.5" and sim.engine.plots.tick(1_200_000) == "1,200,000"
+    assert sim.engine.plots.tick(0.30000000000000004) == "0.3" and sim.engine.plots.tick(-0.0) == "0"
+    one = df.copy()
+    one.attrs["by_country"] = pd.DataFrame([r for r in rows if r["country"] == "A"]).to_dict(orient="list")
+    assert not sim.engine.plots.several_countries(one)

@@ -12,6 +12,7 @@ DEFAULT_POSTERIOR_REPS = 10
 
 def cmd_run(args) -> int:
     from sim.engine.resolution import resolution
+    from sim.engine.plots import several_countries
     from sim.engine.runner import (
         OPTIONS,
         check_output_folder,
@@ -37,7 +38,8 @@ def cmd_run(args) -> int:
         print(f"  {label:<{width}}  {value}")
     if (coarse := resolution(df).line) is not None:
         print(coarse)
-    print(f"results in {out}/ ({', '.join(result_files(not args.no_plots))})")
+    files = result_files(not args.no_plots, countries=several_countries(df))
+    print(f"results in {out}/ ({', '.join(files)})")
     return 0
 
 

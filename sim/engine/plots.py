@@ -12,6 +12,7 @@ import pandas as pd
 from sim.engine.charts import BY_CHART, COUNTRIES_FILE, RUN_CHARTS
 
 # what ``run_plots`` writes
+TICK_DECIMALS = 6  # the most decimals a tick label shows (trailing zeros dropped)
 PLOT_FILES = (*(c.file for c in RUN_CHARTS if c.file is not None), COUNTRIES_FILE)
 
 
@@ -23,11 +24,22 @@ def _dates(df: pd.DataFrame):
     return pd.to_datetime(df["date"], format="%Y-%m")
 
 
+def tick(v: float) -> str:
+    """A tick's value exactly, with thousands separators and no trailing zeros: 1,200,000, 97.5, 0.25."""
+    text = f"{float(v) + 0.0:,.{TICK_DECIMALS}f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def several_countries(df: pd.DataFrame) -> bool:
+    """Whether a run has more than one source country (``countries.png`` is drawn only then)."""
+    return "by_country" in df.attrs and len(set(df.attrs["by_country"].get("country", []))) > 1
+
+
 def thousands(ax, axis: str = "y") -> None:
     """Tick labels of ``axis`` with thousands separators (1,200,000)."""
     from matplotlib.ticker import FuncFormatter
 
-    fmt = FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 1000 or v == int(v) else f"{v:,.2g}")
+    fmt = FuncFormatter(lambda v, _: tick(v))
     (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
 
 
@@ -59,8 +71,8 @@ def _save(fig, path: Path) -> None:
 
 
 def run_plots(df: pd.DataFrame, out_dir: str | Path) -> list[Path]:
-    """Write the files of ``PLOT_FILES`` (outflows, victims, population, enforcement, the source countries
-    side by side); return their paths."""
+    """Write the files of ``PLOT_FILES`` (outflows, victims, population, enforcement, and the source
+    countries side by side when there are several); return their paths."""
     from matplotlib.ticker import MaxNLocator
 
     out = Path(out_dir)
@@ -124,7 +136,7 @@ def run_plots(df: pd.DataFrame, out_dir: str | Path) -> list[Path]:
     legend_below(fig, [ax])
     _save(fig, out / chart.file)
     paths.append(out / chart.file)
-    if "by_country" in df.attrs:
+    if several_countries(df):
         paths.append(country_plot(pd.DataFrame(df.attrs["by_country"]), name, out / COUNTRIES_FILE))
     return paths
 
@@ -161,6 +173,7 @@ def country_plot(by: pd.DataFrame, name: str, path: Path) -> Path:
             ax.set_title(title, fontsize=10)
     for ax in axes.flat:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(steps=[1, 2, 5, 10]))  # ticks at round steps (no 2.5)
         thousands(ax)
     fig.suptitle(f"Source countries side by side ({name})")
     legend_below(fig, [axes.flat[0]])

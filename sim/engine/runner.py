@@ -196,21 +196,23 @@ def write_results(df: pd.DataFrame, out_dir: str | Path, plots: bool = True) -> 
 
             run_plots(df, tmp)
         out.mkdir(exist_ok=True)
-        for f in sorted(tmp.iterdir()):
+        written = sorted(tmp.iterdir())
+        for f in written:
             os.replace(f, out / f.name)
-        if not plots:
-            for name in PLOT_FILES:
-                (out / name).unlink(missing_ok=True)
+        for name in set(PLOT_FILES) - {f.name for f in written}:  # an earlier run's plots, not drawn now
+            (out / name).unlink(missing_ok=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return out
 
 
-def result_files(plots: bool = True) -> list[str]:
-    """The files ``write_results`` writes."""
+def result_files(plots: bool = True, countries: bool = True) -> list[str]:
+    """The files ``write_results`` writes (``countries.png`` only for a run of several ``countries``)."""
+    from sim.engine.charts import COUNTRIES_FILE
     from sim.engine.plots import PLOT_FILES
 
-    return ["timeseries.csv", "by_country.csv", "profiles.csv", "manifest.json", *(PLOT_FILES if plots else ())]
+    drawn = [f for f in PLOT_FILES if countries or f != COUNTRIES_FILE] if plots else []
+    return ["timeseries.csv", "by_country.csv", "profiles.csv", "manifest.json", *drawn]
 
 
 def key_outcomes(df: pd.DataFrame) -> list[tuple[str, str]]:
