@@ -51,3 +51,22 @@ def test_a_small_fall_keeps_its_minus_sign():
     assert percent(-3e-5) == "0.0%" and percent(-0.123) == "-12.3%"
     assert number("trafficked", -0.3, True) == "-0" and number("trafficked", -0.3) == "0"
     assert count(-0.2, True) == "-0" and count(0.0, True) == "+0" and count(-1234.0) == "-1,234"
+
+
+def test_bands_from_fewer_than_ten_replications_carry_a_caution_on_the_chart_and_in_the_table():
+    from sim.studies.experiments.plots import fan_figure
+
+    row = {"metric": "trafficked", "baseline_mean": 100.0, "scenario_mean": 90.0, "effect": -10.0,
+           "ci_low": -12.0, "ci_high": -8.0, "relative_effect": -0.1}  # fmt: skip
+    c = _comparison([row])
+    assert "caution: the 90% bands come from only 3 replications" in effects_table(c)
+    c.manifest["replications"] = 10
+    assert "caution" not in effects_table(c)
+    for reps, caution in ((3, True), (10, False)):
+        ts = pd.DataFrame([{"scenario": s, "replication": i, "month": m, "date": f"2020-{m:02d}", "trafficked": 1.0 + i,
+                            "victims_identified": 0.0, "population_home": 1e5, "emigrants_legal": 1.0,
+                            "emigrants_irregular": 1.0, "victims_sexual": 1.0, "victims_labour": 1.0}
+                           for s in ("base", "alt") for i in range(reps) for m in range(1, 4)])  # fmt: skip
+        fig = fan_figure(ts, ["base", "alt"])
+        texts = [t.get_text() for t in fig.findobj(lambda o: hasattr(o, "get_text"))]
+        assert any(t.startswith("caution: the 90% bands come from only 3") for t in texts) is caution

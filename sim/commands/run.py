@@ -11,8 +11,8 @@ DEFAULT_POSTERIOR_REPS = 10
 
 
 def cmd_run(args) -> int:
-    from sim.engine.resolution import resolution
     from sim.engine.plots import several_countries
+    from sim.engine.resolution import resolution
     from sim.engine.runner import (
         OPTIONS,
         check_output_folder,

@@ -25,7 +25,7 @@ from sim.scenario import Scenario
 from sim.studies.experiments.design import METRICS
 from sim.studies.experiments.errors import ExperimentError, RunsFailed
 from sim.studies.experiments.executors import make_executor
-from sim.studies.experiments.formatting import distinguishable, effect_decimals, number, percent
+from sim.studies.experiments.formatting import band_caution, distinguishable, effect_decimals, number, percent
 from sim.studies.experiments.runs import RunSpec, run_all
 from sim.studies.experiments.store import atomic_write, versions, write_text
 
@@ -374,6 +374,8 @@ def effects_table(c: Comparison) -> str:
         ("* marks an interval that excludes zero (the change is unlikely to be chance); an effect is shown with "
          "more decimals when its interval would otherwise read as zero."),
     ]
+    if (note := band_caution(int(reps))) is not None:
+        lines.append(note + ": fan_charts.png")
     names = {m: label(m) + (" (%)" if lookup(m).unit in ("share", "0-1") else "") for m in c.effects["metric"]}
     width = max(map(len, names.values()))
     col = max(13, *(len(n) for n in c.scenarios))

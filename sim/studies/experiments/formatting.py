@@ -106,3 +106,16 @@ def factor(x: float) -> str:
     if not _finite(x):
         return MISSING
     return f"{float(x):.1f} times"
+
+
+# fewer replications than this make a rough 90% band (its ends are the 5th and 95th percentiles of a few runs)
+BAND_REPLICATIONS = 10
+
+
+def band_caution(reps: int) -> str | None:
+    """What a fan chart and the table under it say when its bands come from fewer than
+    ``BAND_REPLICATIONS`` replications (None otherwise)."""
+    if reps >= BAND_REPLICATIONS:
+        return None
+    return (f"caution: the 90% bands come from only {reps} replication{'' if reps == 1 else 's'} per scenario "
+            f"(rough; {BAND_REPLICATIONS} or more give steadier bands)")  # fmt: skip

@@ -22,6 +22,7 @@ import pandas as pd  # noqa: E402
 from sim.engine.plots import thousands  # noqa: E402
 from sim.studies.experiments.compare import label  # noqa: E402
 from sim.studies.experiments.design import Experiment  # noqa: E402
+from sim.studies.experiments.formatting import band_caution  # noqa: E402
 from sim.studies.experiments.store import atomic_write  # noqa: E402
 
 # the series of the fan charts: title and how to compute it from one run's monthly rows
@@ -86,6 +87,8 @@ def fan_figure(ts: pd.DataFrame, scenarios: list[str]):
     handles, labels = [handles[-1], *handles[:-1]], [labels[-1], *labels[:-1]]  # the base first
     fig.legend(handles, labels, loc="outside lower center", ncols=min(len(labels), 4), fontsize=9, frameon=False)
     fig.suptitle(f"Median and 90% band over {reps} replication{'' if reps == 1 else 's'} per scenario", fontsize=11)
+    if (note := band_caution(int(reps))) is not None:
+        fig.supxlabel(note, fontsize=9, color="#a0522d")  # under the panels, above the legend
     return fig
 
 
