@@ -182,6 +182,9 @@ def test_run_with_a_posterior_writes_the_median_and_90_percent_band_of_every_out
     args = ["run", "baseline", "--months", "12", "--scale", "200", "--posterior", post, "--reps", "4",
             "--workers", "1", "--out", str(tmp_path / "q")]  # fmt: skip
     assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "  residents at home (persons), last month: " in out and "population_home" not in out, out
+    assert "no plots are drawn" in out
     q = pd.read_csv(tmp_path / "q" / "quantiles.csv")
     assert list(q.columns) == ["month", "date", "output", "median", "low", "high"]
     assert set(q["month"]) == set(range(13)) and {"trafficked", "population_home"} <= set(q["output"])

@@ -45,6 +45,8 @@ def cmd_run(args) -> int:
 
 def _run_posterior(args, sc, out: Path) -> int:
     """``sim run --posterior``: replications that draw their parameters, and the quantiles of every output."""
+    from sim.core.outputs import lookup
+    from sim.studies.experiments.compare import LABELS
     from sim.studies.experiments.posterior import POSTERIOR_FILES, last_month, read_posterior, write_posterior_runs
 
     posterior = read_posterior(args.posterior, sc)
@@ -53,8 +55,9 @@ def _run_posterior(args, sc, out: Path) -> int:
     print(f"scenario {sc.name}: {args.reps} replications, each with a parameter set drawn from {args.posterior}")
     for col in POSTERIOR_SHOWN:
         r = last.loc[col]
-        print(f"  {col} in the last month: {r['median']:,.0f} (90%: {r['low']:,.0f} to {r['high']:,.0f})")
-    print(f"results in {out}/ ({', '.join(POSTERIOR_FILES)})")
+        name = f"{LABELS.get(col, lookup(col).description)} ({lookup(col).unit})"
+        print(f"  {name}, last month: {r['median']:,.0f} (90% band {r['low']:,.0f} to {r['high']:,.0f})")
+    print(f"results in {out}/ ({', '.join(POSTERIOR_FILES)}); no plots are drawn from a posterior's quantiles")
     return 0
 
 
