@@ -38,8 +38,12 @@ def write_experiment(folder: Path, parameters: dict, *, name: str = "exp", fixed
 
 
 def sim_main(capsys, *argv) -> tuple[int, str, str]:
-    """Run the ``sim`` command in this process: (exit status, stdout, stderr)."""
-    status = main([str(a) for a in argv])
+    """Run the ``sim`` command in this process: (exit status, stdout, stderr); an option that argparse
+    refuses exits (``SystemExit``) with its status."""
+    try:
+        status = main([str(a) for a in argv])
+    except SystemExit as e:
+        status = e.code
     out = capsys.readouterr()
     return status, out.out, out.err
 

@@ -375,7 +375,7 @@ def effects_table(c: Comparison) -> str:
          "more decimals when its interval would otherwise read as zero."),
     ]
     if (note := band_caution(int(reps))) is not None:
-        lines.append(note + ": fan_charts.png")
+        lines.append(note + " (the fan charts)")
     names = {m: label(m) + (" (%)" if lookup(m).unit in ("share", "0-1") else "") for m in c.effects["metric"]}
     width = max(map(len, names.values()))
     col = max(13, *(len(n) for n in c.scenarios))
