@@ -15,7 +15,7 @@ from sim.scenario import SCENARIOS_DIR, Scenario, load_scenario
 from sim.studies.experiments import compare
 
 solara = pytest.importorskip("solara")
-import solara.widgets  # noqa: E402
+import solara.widgets  # noqa: E402, F811
 
 TINY = {"scale": 4000, "months": 12}
 
