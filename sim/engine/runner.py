@@ -53,30 +53,24 @@ def check_output_folder(out: str | Path, option: str = "--out") -> Path:
 
     Nothing is created: commands call this before running, so a folder that cannot be used costs no run.
     """
-    out = Path(out)
-    problem = None
-    if out.exists():
-        if not out.is_dir():
-            problem = "is a file, not a folder"
-        elif not os.access(out, os.W_OK | os.X_OK):
-            problem = "the folder cannot be written (permission denied)"
-    else:
-        problem = _not_creatable(out)
-    if problem:
-        raise ScenarioError([f"{out}: {option}: {problem}"])
-    return out
+    return _check_output(Path(out), option, folder=True)
 
 
 def check_output_file(path: str | Path, option: str = "--out") -> Path:
     """Raise ``ScenarioError`` (``PATH: --out: what is wrong``) unless a file can be written at ``path``
     (its missing folders created); the same check as ``check_output_folder``, for one file."""
-    path = Path(path)
+    return _check_output(Path(path), option, folder=False)
+
+
+def _check_output(path: Path, option: str, folder: bool) -> Path:
+    """``path`` if a folder (``folder``) or a file can be written there, else ``ScenarioError`` with one line."""
+    kind, other = ("folder", "file") if folder else ("file", "folder")
     problem = None
     if path.exists():
-        if path.is_dir():
-            problem = "is a folder, not a file"
-        elif not os.access(path, os.W_OK):
-            problem = "the file cannot be written (permission denied)"
+        if path.is_dir() != folder:
+            problem = f"is a {other}, not a {kind}"
+        elif not os.access(path, os.W_OK | (os.X_OK if folder else 0)):
+            problem = f"the {kind} cannot be written (permission denied)"
     else:
         problem = _not_creatable(path)
     if problem:
