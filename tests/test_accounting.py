@@ -30,7 +30,7 @@ def test_stock_abroad_changes_by_departures_returns_and_deaths_abroad(name):
 
 def test_identities_are_not_trivially_satisfied():
     """Every flow in the identities actually occurs in the baseline, so the identities test something."""
-    df = small_run("baseline.toml", months=48, scale=5)  # trafficking is rare: a finer resolution
+    df = small_run("baseline.toml", months=48, size=1_000_000, scale=5)  # trafficking is rare: a finer resolution
     for col in ["births", "deaths_home", "emigrants_legal", "emigrants_irregular", "trafficked", "returns", "deaths_abroad"]:
         assert df[col].sum() > 0, col
 

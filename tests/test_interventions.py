@@ -105,7 +105,7 @@ def test_the_costs_table_the_cost_rates_and_the_registry_agree():
 
 def test_destination_scope_is_one_declaration():
     destination_kinds = {kind_of(t) for t in INTERVENTION_TYPES if t.scope == DESTINATIONS}
-    assert set(costs.DESTINATION_KINDS) == destination_kinds == {"peacekeeper_ban", "demand_reduction"}
+    assert set(costs.DESTINATION_KINDS) == destination_kinds == {"peacekeeper_ban", "demand_reduction", "labour_demand_change"}
     for t in INTERVENTION_TYPES:
         iv = t(kind=kind_of(t), start_month=1)
         assert iv.acts_at_home() == (t.scope != DESTINATIONS)
@@ -131,7 +131,8 @@ def test_a_destination_kind_acts_on_the_destinations_it_covers_only():
     ban = PeacekeeperBan(kind="peacekeeper_ban", start_month=1, strength=0.25)
     patronage, civilian = np.ones(3), np.ones(3)
     covered = np.array([True, False, True])
-    ban.apply(_context(2, 3), np.ones(2, bool), covered, patronage_mult=patronage, civilian_mult=civilian, shock=None)
+    ban.apply(_context(2, 3), np.ones(2, bool), covered, patronage_mult=patronage, civilian_mult=civilian,
+              labour_mult=None, shock=None)
     assert patronage.tolist() == [0.75, 1.0, 0.75] and civilian.tolist() == [1.0, 1.0, 1.0]
 
 
@@ -139,7 +140,7 @@ def test_a_home_kind_acts_on_the_regions_it_covers_only():
     assert AwarenessCampaign.scope == HOME
     campaign = AwarenessCampaign(kind="awareness_campaign", start_month=1, strength=0.2)
     ctx = _context(3, 2)
-    campaign.apply(ctx, np.array([False, True, True]), np.ones(2, bool), patronage_mult=None, civilian_mult=None,
+    campaign.apply(ctx, np.array([False, True, True]), np.ones(2, bool), patronage_mult=None, civilian_mult=None, labour_mult=None,
                    shock=None)  # fmt: skip
     assert ctx.awareness_boost.tolist() == [0.0, 0.2, 0.2]
 

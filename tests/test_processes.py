@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from sim.core.economy import month_context
+from sim.core.economy import SEXUAL, month_context
 from sim.core.population import (
     ACTIVE,
     CIRCULAR,
@@ -98,6 +98,7 @@ def month_state(sc, raid: float = 0.0, stop: float = 0.0, active: bool = True) -
     n_dest, n_regions = len(sc.destinations), len(sc.regions)
     gangs = GangArrays.zeros(1, n_dest, 0)
     gangs.routes[0] = 1.0
+    gangs.capacity[0] = 1.0
     gangs.active[0] = active
     risks = Risks.zeros(1, n_dest, 1)
     risks.raid[:] = raid
@@ -175,19 +176,25 @@ def test_return_or_settle_circular_migrants_return_and_settled_ones_stay():
 
 
 # -- recruitment (step 4) ----------------------------------------------------------------------------
-def recruit(sc, margin: float, awareness: float = 0.0):
-    """One deceptive recruiter of gang 0 who reaches every resident, offering to lookers without ties."""
-    pop = persons(sc, 300, age_years=25, status=Status.UNEMPLOYED, sex=FEMALE, ties=0, awareness=awareness)
+def recruit(sc, margin: float, awareness: float = 0.0, permits: float = 0.0, capacity: float = 1.0, **who):
+    """One deceptive recruiter of gang 0 who reaches every resident: 300 unemployed women of 25 without
+    ties (``who`` changes them), ``permits`` a month at every destination, the reference victim's discounted
+    revenue ``margin`` everywhere with no upkeep or cost, and the gang's routes built to ``capacity``."""
+    fields = {"age_years": 25, "sex": FEMALE, **who}
+    pop = persons(sc, 300, status=Status.UNEMPLOYED, ties=0, awareness=awareness, **fields)
     country = country_of(sc, pop)
     state = month_state(sc)
+    state.gangs.capacity[0] = capacity
     agent = SimpleNamespace(recruits=0.0)
     recruiters = {
         "agents": [agent], "key": np.array([7]), "region": np.array([0]), "reach": np.array([1e9]),
         "kind": np.array([DECEPTIVE]), "gang": np.array([0]),
     }  # fmt: skip
     n_dest = len(sc.destinations)
-    market = SimpleNamespace(country_margin=np.full((1, n_dest, 2), margin), transport=np.ones(n_dest))
-    recruitment.step(country, context(sc), state, np.arange(pop.n), recruiters, market)
+    terms = (np.full((n_dest, 2), margin), np.zeros((n_dest, 2)), np.zeros(n_dest))
+    market = SimpleNamespace(recruit_terms=lambda country: terms, transport=np.ones(n_dest))
+    ctx = context(sc, permits=np.full(n_dest, permits))
+    recruitment.step(country, ctx, state, np.arange(pop.n), recruiters, market)
     return pop, country, state, agent
 
 
@@ -196,15 +203,18 @@ def test_recruitment_a_deceptive_offer_where_a_route_pays_sends_victims_with_the
     pop, country, state, agent = recruit(sc, margin=1000.0)
     victims = pop.status == Status.TRANSIT
     assert victims.sum() > 0 and country.counts["trafficked"] == victims.sum()
+    assert country.counts["trafficked_sexual"] + country.counts["trafficked_labour"] == victims.sum()
     assert np.all(pop.gang[victims] == 0)
     assert agent.recruits == victims.sum() * sc.scale
     assert state.tallies.transport[0] == victims.sum() * sc.scale  # transport 1 USD a victim
 
 
-def test_recruitment_no_deceptive_offer_where_no_route_pays():
+def test_recruitment_no_deceptive_offer_where_no_route_pays_or_no_capacity_is_built():
     sc = scenario(migration__self_departure_without_ties=0.0)
     pop, country, _, _ = recruit(sc, margin=-1000.0)
     assert country.counts["trafficked"] == 0 and np.all(pop.status == Status.UNEMPLOYED)
+    pop, country, _, _ = recruit(sc, margin=1000.0, capacity=0.0)
+    assert country.counts["trafficked"] == 0
 
 
 def test_recruitment_awareness_lowers_who_accepts_a_deceptive_offer():
@@ -212,6 +222,39 @@ def test_recruitment_awareness_lowers_who_accepts_a_deceptive_offer():
     unaware = recruit(sc, margin=1000.0, awareness=0.0)[1].counts["trafficked"]
     aware = recruit(sc, margin=1000.0, awareness=1.0)[1].counts["trafficked"]
     assert aware < unaware
+
+
+def test_recruitment_a_permit_in_hand_competes_with_a_deceptive_offer():
+    """The same persons and draws with permits for all: nobody is deceived who was not without them, and
+    fewer are; those who leave legally instead are among those who had a permit."""
+    sc = scenario(migration__self_departure_without_ties=0.0)
+    without = recruit(sc, margin=1000.0)[0].status == Status.TRANSIT
+    pop, country, _, _ = recruit(sc, margin=1000.0, permits=1e9)
+    with_permits = pop.status == Status.TRANSIT
+    assert not np.any(with_permits & ~without)
+    assert with_permits.sum() < without.sum() and country.counts["emigrants_legal"] > 0
+
+
+def test_recruitment_gangs_choose_the_kind_of_exploitation_by_who_the_recruit_is():
+    """Young women are offered mostly for sexual exploitation, men for forced labour, and nobody past the
+    end age of sexual exploitation for it."""
+    sc = scenario(migration__self_departure_without_ties=0.0, recruitment__perceived_risk=0.0)
+    women = recruit(sc, margin=1000.0)[1].counts
+    men = recruit(sc, margin=1000.0, sex=MALE)[1].counts
+    older = recruit(sc, margin=1000.0, age_years=sc.exploitation.sexual_end_age + 1)[1].counts
+    assert women["trafficked_sexual"] > women["trafficked_labour"] > 0
+    assert men["trafficked_labour"] > men["trafficked_sexual"]
+    assert older["trafficked_sexual"] == 0 and older["trafficked_labour"] > 0
+
+
+def test_worth_falls_with_age_past_the_prime_and_is_nothing_at_the_end_age():
+    rules = scenario().exploitation
+    ages = np.array([18.0, rules.sexual_prime_age, (rules.sexual_prime_age + rules.sexual_end_age) / 2,
+                     rules.sexual_end_age])  # fmt: skip
+    women = exploitation.worth(rules, SEXUAL, np.ones(4, dtype=bool), ages)
+    assert np.allclose(women, [1.0, 1.0, 0.5, 0.0])
+    men = exploitation.worth(rules, SEXUAL, np.zeros(4, dtype=bool), ages)
+    assert np.allclose(men, women * rules.sexual_worth_men)
 
 
 # -- transit (step 5) --------------------------------------------------------------------------------
@@ -275,15 +318,22 @@ def test_exploitation_a_broken_gang_releases_all_its_victims():
     assert country.counts["released"] > 0 and country.counts["rescued"] == 0
 
 
-def test_exploitation_revenue_is_the_price_of_each_victim_month():
+def test_exploitation_revenue_is_the_price_of_each_victim_month_times_what_the_victim_is_worth():
     sc = scenario(exploitation__excess_mortality=0.0, exploitation__escape_rate=0.0,
                   exploitation__release_rate=0.0, exploitation__release_debt_paid=0.0)  # fmt: skip
     pop = exploited(sc)
+    pop.sex[: pop.n // 2] = 1 - pop.sex[: pop.n // 2]  # both sexes
     country = country_of(sc, pop)
     state = month_state(sc)
+    age = (MONTH - pop.birth[: pop.n]) / MONTHS_PER_YEAR
+    female = pop.sex[: pop.n] == FEMALE
+    is_sexual = pop.status[: pop.n] == Status.SEXUAL
+    worth = np.where(is_sexual, exploitation.worth(sc.exploitation, SEXUAL, female, age),
+                     exploitation.worth(sc.exploitation, 1 - SEXUAL, female, age))  # fmt: skip
+    assert 0 < worth.min() < worth.max() <= 1
     exploitation.step(country, context(sc), state, victims_market(sc, price=500.0))
-    assert state.tallies.revenue[0] == pytest.approx(pop.n * sc.scale * 500.0)
-    assert country.revenue == pytest.approx(pop.n * sc.scale * 500.0)
+    assert state.tallies.revenue[0] == pytest.approx(sc.scale * 500.0 * worth.sum())
+    assert country.revenue == pytest.approx(sc.scale * 500.0 * worth.sum())
     assert np.all(pop.debt == 1000.0 - sc.exploitation.debt_repayment)
 
 

@@ -115,14 +115,15 @@ def month_context(sc, month: int, interventions, labour_counts=None, labour0=Non
     labour = np.array([path_value(d.labour_demand_per_100k, year) for d in dests])
     patronage_mult = np.ones(len(dests))
     civilian_mult = np.ones(len(dests))
+    labour_mult = np.ones(len(dests))
     shock = np.zeros(len(regions))
     for iv in interventions:
         if iv.active(at):
-            iv.apply(ctx, patronage_mult=patronage_mult, civilian_mult=civilian_mult, shock=shock)
+            iv.apply(ctx, patronage_mult=patronage_mult, civilian_mult=civilian_mult, labour_mult=labour_mult, shock=shock)
     ctx.u_target = unemployment_targets(sc, at, shock, labour_counts, labour0)
     # real persons per "per 100k" unit: demand counts real victims, less those served from outside the run
     served = 1.0 - np.array([d.outside_share for d in dests])
     per_100k = (sc.market.demand_population or sc.residents) / 1e5 * served
     ctx.demand[:, SEXUAL] = (civilian * civilian_mult + troop_demand * patronage_mult) * per_100k
-    ctx.demand[:, LABOUR] = labour * per_100k
+    ctx.demand[:, LABOUR] = labour * labour_mult * per_100k
     return ctx

@@ -32,6 +32,8 @@ OUTPUTS: tuple[Output, ...] = (
     Output("emigrants_legal", "persons", "flow", "residents who left with a legal work permit"),
     Output("emigrants_irregular", "persons", "flow", "residents who left without a permit"),
     Output("trafficked", "persons", "flow", "residents who left with a deceptive recruiter (true victims)"),
+    Output("trafficked_sexual", "persons", "flow", "persons trafficked for sexual exploitation (the gang's choice)"),
+    Output("trafficked_labour", "persons", "flow", "persons trafficked for forced labour (the gang's choice)"),
     Output("returns", "persons", "flow", "persons who came back home (from any status abroad)"),
     Output("emigrants_tertiary_share", "share", "ratio", "share of tertiary educated among this month's emigrants"),
     Output("emigrants_female_share", "share", "ratio", "share of women among this month's emigrants"),

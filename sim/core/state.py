@@ -21,6 +21,7 @@ class GangArrays:
     """What the person rules read of the active gangs (rebuilt when gangs enter or break up)."""
 
     routes: np.ndarray  # [gang, destination] 1.0 where the gang serves the destination
+    capacity: np.ndarray  # [gang, destination] share of the route's capacity built (0 where not served)
     active: np.ndarray  # [gang] bool: the gang has not broken up
     protection: np.ndarray  # [gang, police unit] share of the unit's actions against the gang its bribes stop
 
@@ -30,6 +31,7 @@ class GangArrays:
         n = max(1, n_gangs)
         return cls(
             routes=np.zeros((n, n_destinations)),
+            capacity=np.zeros((n, n_destinations)),
             active=np.zeros(n, dtype=bool),
             protection=np.zeros((n, n_units)),
         )

@@ -147,14 +147,29 @@ class PersonAgent(mesa.Agent):
         return self.random.random() < sigmoid(x)
 
     # -- 4: the person's side of recruitment --------------------------------------------------------
-    def leaves_on_own(self) -> bool:
-        """A looker with ties abroad is likely to leave on their own (networks); others rarely are."""
+    def has_network_route(self) -> bool:
+        """A looker with ties abroad can likely leave irregularly through their network; others rarely can."""
         mp = self.model.params.migration
         return self.random.random() < (mp.self_departure_with_ties if self.ties > 0 else mp.self_departure_without_ties)
 
-    def accepts(self, recruiter: Recruiter, dest: int, deceptive: bool, ctx) -> bool:
-        """Take an offer by a logit of the (promised) wage gain and desperation; for a deceptive offer,
-        perceived risk weighs against and risk tolerance for; former victims are more at risk unless protected."""
+    def worth(self, etype: int) -> float:
+        """What this person would earn a gang in exploitation of kind ``etype``, as a share of the price: full
+        to the kind's prime age, nothing from its end age; less for a man in sexual exploitation and a woman
+        in forced labour."""
+        rules = self.model.params.exploitation
+        age = (self.model.month - self.birth) / MONTHS_PER_YEAR
+        if etype == SEXUAL:
+            prime, end = rules.sexual_prime_age, rules.sexual_end_age
+            by_sex = 1.0 if self.sex == FEMALE else rules.sexual_worth_men
+        else:
+            prime, end = rules.labour_prime_age, rules.labour_end_age
+            by_sex = rules.labour_worth_women if self.sex == FEMALE else 1.0
+        return by_sex * min(1.0, max(0.0, (end - age) / (end - prime)))
+
+    def option_value(self, option: str, dest: int, ctx, recruiter: Recruiter | None = None) -> float:
+        """The value of leaving by ``option`` for ``dest``, in log-odds against staying: the (promised) wage
+        gain and desperation, and the option's own term (one's own means, a legal job, or for a deceptive
+        offer the premium, perceived risk against, risk tolerance and former victims' vulnerability for)."""
         rp, month = self.model.params.recruitment, self.model.month
         years_unemployed = 0.0
         if self.status == UNEMPLOYED:
@@ -162,13 +177,26 @@ class PersonAgent(mesa.Agent):
             years_unemployed = min(month - self.since, cap_months) / MONTHS_PER_YEAR
         x = rp.intercept + rp.wage_gain * math.log(ctx.dest_wage[dest] / ctx.home_wage[self.region])
         x += rp.desperation * years_unemployed
-        if deceptive:
+        if option in ("own_legal", "own_irregular"):
+            x += rp.own_preference
+        if option in ("own_legal", "agency"):
+            x += rp.legal_preference
+        if option == "deceptive":
             trust = 1 - rp.informal_trust if recruiter.kind == INFORMAL else 1.0
             risk_seen = (self.awareness + ctx.awareness_boost[self.region]) * trust
             protected = ctx.protection if self.identified else 0.0
             x += rp.wage_gain * math.log(rp.promise_premium) - rp.perceived_risk * risk_seen
             x += rp.risk_tolerance * self.risk + rp.retrafficking * self.former_victim * (1 - protected)
-        return self.random.random() < sigmoid(x)
+        return x
+
+    def choose(self, options: list[tuple[str, int, Recruiter | None, int | None]], ctx):
+        """One of ``options`` (option, destination, recruiter, kind of exploitation) or None to stay: each with
+        probability e^value / (1 + the sum of e^value) (a multinomial logit)."""
+        if not options:
+            return None
+        weights = [1.0] + [math.exp(self.option_value(o, d, ctx, r)) for o, d, r, _ in options]
+        pick = self.random.choices(range(len(weights)), weights)[0]
+        return None if pick == 0 else options[pick - 1]
 
     def leave(self, status: int, dest: int) -> None:
         """Leave home for ``dest``; a share of migrants are short-term (circular)."""
@@ -246,7 +274,8 @@ class PersonAgent(mesa.Agent):
             model.abroad.discard(self)
             self.remove()
         elif (
-            self.sex == FEMALE and self.at_home
+            self.sex == FEMALE
+            and self.at_home
             and self.random.random() < model.fertility[(month - self.birth) // MONTHS_PER_YEAR]
         ):
             model.country.counts["births"] += 1
@@ -373,73 +402,83 @@ class ReferenceModel(MigrationModel):
 
     # -- 4: recruitment ------------------------------------------------------------------------------
     def _recruit(self, ctx, counts: dict) -> None:
-        """Lookers leave on their own or wait; recruiters contact the waiting; offers; permits; departures."""
+        """Each looker's options: a permit of their own, the network's irregular route, the offer of the
+        recruiter who reaches them (a gang's for the destination and kind it chooses for this person);
+        permits shared among the applications; the choice; departures."""
         params, rng = self.params, self.random
-        rp, rules = params.recruitment, params.exploitation
+        rules = params.exploitation
         n_dest = len(params.destinations)
         destinations = range(n_dest)
+        types = (SEXUAL, LABOUR)
         weights = [d.migrant_weight for d in params.destinations.values()]
         recruiters = list(self.agents_of(Recruiter))
         for r in recruiters:
             r.recruits = 0.0
-        applicants: list[tuple[PersonAgent, int, bool]] = []  # (person, destination, left on their own)
-        waiting = []
-        for person in self.lookers:
-            if person.leaves_on_own():
-                applicants.append((person, rng.choices(destinations, weights)[0], True))
-            else:
-                waiting.append(person)
 
-        # a waiting looker is reached with probability min(1, reach / residents) in the region,
-        # by a recruiter drawn in proportion to reach
+        # a looker is reached with probability min(1, reach / residents) in the region, by a recruiter drawn
+        # in proportion to reach
         n_regions = len(params.regions)
         in_region = [[r for r in recruiters if r.region == k] for k in range(n_regions)]
         reach = [[r.reach for r in rs] for rs in in_region]
         with np.errstate(divide="ignore", invalid="ignore"):
             residents = self.country.census.residents
             p_contact = np.minimum(1.0, np.array([sum(rs) for rs in reach]) / params.scale / residents)
-        paying = np.maximum(self.market.country_margin[0], 0.0)  # [destination, type]: where a victim pays
-        deceived, irregular = [], []
-        for person in waiting:
+        income, upkeep, cost = self.market.recruit_terms(0)
+        capacity = self.state.gangs.capacity
+        lookers = []  # [person, own destination, network route, offer (option, destination, recruiter, type)]
+        for person in self.lookers:
+            own_dest = rng.choices(destinations, weights)[0]
+            network = person.has_network_route()
+            offer = None
             r = person.region
-            if not in_region[r] or rng.random() >= p_contact[r]:
-                continue
-            recruiter = rng.choices(in_region[r], reach[r])[0]
-            deceptive = recruiter.gang is not None
-            if not deceptive and recruiter.kind == LICENSED:  # an agency: a legal job where permits exist
-                if ctx.permits.sum() <= 0:
-                    continue
-                dest = rng.choices(destinations, ctx.permits)[0]
-            elif not deceptive:  # an honest acquaintance helps to go irregularly
-                dest = rng.choices(destinations, weights)[0]
-            else:  # a gang's front: a destination on its routes, in proportion to the margin there
-                share = rp.sexual_share_women if person.sex == FEMALE else rp.sexual_share_men
-                etype = SEXUAL if rng.random() < share else LABOUR
-                route_w = self.state.gangs.routes[recruiter.gang.gid] * paying[:, etype]
-                if route_w.sum() <= 0:
-                    continue
-                dest = rng.choices(destinations, route_w)[0]
-            if not person.accepts(recruiter, dest, deceptive, ctx):
-                continue
-            recruiter.recruits += params.scale
-            if deceptive:
-                deceived.append((person, dest, etype, recruiter))
-            elif recruiter.kind == LICENSED:
-                applicants.append((person, dest, False))
-            else:
-                irregular.append((person, dest))
+            if in_region[r] and rng.random() < p_contact[r]:
+                recruiter = rng.choices(in_region[r], reach[r])[0]
+                if recruiter.gang is not None:  # the gang's choice for this person, by its margins
+                    cells = [(d, t) for d in destinations for t in types]
+                    gid = recruiter.gang.gid
+                    w = [max(0.0, person.worth(t) * income[d, t] - upkeep[d, t] - cost[d]) * capacity[gid, d]
+                         for d, t in cells]  # fmt: skip
+                    if sum(w) > 0:
+                        d, t = rng.choices(cells, w)[0]
+                        offer = ("deceptive", d, recruiter, t)
+                elif recruiter.kind == LICENSED:  # an agency: a legal job where permits exist
+                    if ctx.permits.sum() > 0:
+                        offer = ("agency", rng.choices(destinations, ctx.permits)[0], recruiter, None)
+                else:  # an honest acquaintance helps to go irregularly
+                    offer = ("informal", rng.choices(destinations, weights)[0], recruiter, None)
+            lookers.append((person, own_dest, network, offer))
 
-        # legal permits: each applicant to a destination gets one with probability permits / applicants
-        n_applicants = np.bincount([d for _, d, _ in applicants], minlength=n_dest)
-        for person, dest, on_own in applicants:
-            if rng.random() < min(1.0, ctx.permits[dest] / n_applicants[dest]):
+        # legal permits: each application to a destination succeeds with probability permits / applications
+        apps = np.bincount([own for _, own, _, _ in lookers], minlength=n_dest).astype(float)
+        for *_, offer in lookers:
+            if offer is not None and offer[0] == "agency":
+                apps[offer[1]] += 1
+        deceived = []
+        for person, own_dest, network, offer in lookers:
+            options = []
+            if rng.random() < min(1.0, ctx.permits[own_dest] / apps[own_dest]):
+                options.append(("own_legal", own_dest, None, None))
+            if network:
+                options.append(("own_irregular", own_dest, None, None))
+            if offer is not None and (
+                offer[0] != "agency" or rng.random() < min(1.0, ctx.permits[offer[1]] / apps[offer[1]])
+            ):
+                options.append(offer)
+            chosen = person.choose(options, ctx)
+            if chosen is None:
+                continue
+            option, dest, recruiter, etype = chosen
+            if recruiter is not None:
+                recruiter.recruits += params.scale
+            if option in ("own_legal", "agency"):
                 self._depart(person, ABROAD_LEGAL, dest, counts, "emigrants_legal")
-            elif on_own and rng.random() < params.migration.irregular_if_no_permit:
-                irregular.append((person, dest))
-        for person, dest in irregular:
-            self._depart(person, ABROAD_IRREGULAR, dest, counts, "emigrants_irregular")
+            elif option in ("own_irregular", "informal"):
+                self._depart(person, ABROAD_IRREGULAR, dest, counts, "emigrants_irregular")
+            else:
+                deceived.append((person, dest, etype, recruiter))
         for person, dest, etype, recruiter in deceived:
             counts["retrafficked"] += person.former_victim
+            counts["trafficked_sexual" if etype == SEXUAL else "trafficked_labour"] += 1
             self._depart(person, TRANSIT, dest, counts, "trafficked")
             person.gang = recruiter.gang.gid
             person.sexual_bound = etype == SEXUAL
@@ -480,6 +519,7 @@ class ReferenceModel(MigrationModel):
                 tallies, self.market, self.country, np.array([v.gang for v in victims], dtype=np.int64),
                 np.array([v.dest for v in victims], dtype=np.int64),
                 np.array([SEXUAL if v.status == SEXUAL_EXPLOITATION else LABOUR for v in victims], dtype=np.int64),
+                np.array([v.worth(SEXUAL if v.status == SEXUAL_EXPLOITATION else LABOUR) for v in victims]),
             )  # fmt: skip
         for v in victims:
             gang = v.gang

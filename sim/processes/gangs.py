@@ -13,7 +13,10 @@ and the bribes it chose; and decides, by expected profit:
   may run a debt (see break-up), so whether it can grow does not hang on the lumpy revenue of the few
   victims it happens to hold;
 - routes: now and then (``route_review_rate``) it replaces its least profitable destination by the most
-  profitable one it does not serve, when that is better (displacement);
+  profitable one it does not serve, when the margin gained pays the cost of opening the route
+  (``route_opening_cost``); a new route builds its capacity over ``route_build_months``, and recruits are
+  offered places on a route in proportion to the capacity built (``sim.processes.recruitment``), so a
+  demand cut at one destination is partly displaced to the gang's other routes and partly lost;
 - bribes: from each police unit that threatens it, it buys the protection that maximises the expected
   saving less the bribe (``bribe``), so a unit of high integrity is bribed less or not at all;
 - it breaks up when too few members are free (arrests, prison), or when it is in debt and does not
@@ -40,13 +43,14 @@ from sim.processes.recruiters import DECEPTIVE, INFORMAL, Recruiter
 class Gang(mesa.Agent):
     """A gang serving some destinations (routes) from the run's source countries."""
 
-    def __init__(self, model, key: int, routes: np.ndarray, members: float, capital: float):
+    def __init__(self, model, key: int, routes: np.ndarray, members: float, capital: float, built: float = 1.0):
         super().__init__(model)
         self.key = key  # where it comes from: ``origin_key("gang", month founded, slot that month)``
         self.gid = len(model.gang_list)  # its row in the [gang, ...] arrays of ``MonthState``
         model.gang_list.append(self)
         self.hires = 0  # recruiters it has hired (its next hire's key is its key and this number)
         self.routes = np.asarray(routes, dtype=np.int64)  # destination indices
+        self.capacity = np.full(self.routes.size, float(built))  # share of each route's capacity built (0-1)
         self.members = float(members)  # free members (not held by the courts)
         self.capital = float(capital)
         self.recruiters: list[Recruiter] = []
@@ -77,6 +81,7 @@ class Gang(mesa.Agent):
             return
         self._attrition(month)
         self._plan_recruiters(ctx)
+        self._build_routes()
         self._review_routes(month)
 
     def expected_profit(self) -> float:
@@ -116,10 +121,19 @@ class Gang(mesa.Agent):
         elif gain < 0 and paid:
             p_fire = gp.fire_rate * pull
             fired = int(actor_binomial(model.keys, "gangs.fires", ctx.month, self.key, len(paid), p_fire)[0])
-            for r in paid[len(paid) - fired:]:
+            for r in paid[len(paid) - fired :]:
                 r.leave()
 
+    def _build_routes(self) -> None:
+        """Each route builds capacity (contacts with brothels, employers, document forgers), a share
+        1 / ``route_build_months`` of the whole a month."""
+        months = self.model.params.gangs.route_build_months
+        self.capacity = np.minimum(1.0, self.capacity + (1.0 / months if months > 0 else 1.0))
+
     def _review_routes(self, month: int) -> None:
+        """Now and then replace the least profitable route by the most profitable destination not served,
+        when the margin gained on the gang's recruits over ``1 / discount_rate`` months pays the cost of
+        opening it; the new route starts without capacity (``_build_routes``)."""
         model, gp = self.model, self.model.params.gangs
         if float(actor_uniforms(model.keys, "gangs.route_review", month, self.key)[0]) >= gp.route_review_rate:
             return
@@ -127,10 +141,18 @@ class Gang(mesa.Agent):
         unserved = np.setdiff1d(np.arange(best.size), self.routes)
         if unserved.size == 0:
             return
-        worst = self.routes[np.argmin(best[self.routes])]
+        worst = int(np.argmin(best[self.routes]))
         candidate = unserved[np.argmax(best[unserved])]
-        if best[candidate] > best[worst]:
-            self.routes = np.sort(np.append(self.routes[self.routes != worst], candidate))
+        recruits = max(float(model.state.seen.recruited[self.gid].sum()), model.state.seen.recruiter_yield)
+        horizon = 1.0 / model.params.market.discount_rate
+        if (best[candidate] - best[self.routes[worst]]) * recruits * horizon <= gp.route_opening_cost:
+            return
+        self.capital -= gp.route_opening_cost
+        kept = np.arange(self.routes.size) != worst
+        routes = np.append(self.routes[kept], candidate)
+        capacity = np.append(self.capacity[kept], 0.0)
+        order = np.argsort(routes)
+        self.routes, self.capacity = routes[order], capacity[order]
 
     def hire(self, month: int, kind: int = DECEPTIVE, region: int | None = None, key: int | None = None) -> Recruiter:
         """A new recruiter: the gang's next hire, a paid front in a region drawn by population shares (and,
@@ -210,7 +232,8 @@ def new_gang(model, weights: np.ndarray, month: int, slot: int) -> Gang:
     with np.errstate(divide="ignore"):
         score = np.where(w > 0, np.log(np.maximum(u, 1e-300)) / np.maximum(w, 1e-300), -np.inf)  # Efraimidis-Spirakis
     routes = np.sort(np.argsort(-score, kind="stable")[:n_routes])
-    return Gang(model, key, routes, gp.members, gp.capital)
+    built = 1.0 if month == 0 else 0.0  # the gangs at the start have built their routes; new ones have not
+    return Gang(model, key, routes, gp.members, gp.capital, built)
 
 
 def hire_region(model, decision: str, month: int, key: int, routes: np.ndarray | None = None) -> int:
@@ -248,6 +271,7 @@ def gang_arrays(model) -> GangArrays:
     for gang in model.gang_list:
         if gang.active:
             arrays.routes[gang.gid, gang.routes] = 1.0
+            arrays.capacity[gang.gid, gang.routes] = gang.capacity
             arrays.active[gang.gid] = True
             arrays.protection[gang.gid] = gang.protection
     return arrays

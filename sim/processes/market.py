@@ -19,14 +19,17 @@ so that a wave of recruits lowers the price gangs plan on before it reaches the 
 brought to destination ``d`` for exploitation of type ``t`` is worth, at the expected price and the
 month's risks,
 
-    value = (1 - p_stop) (price - upkeep) / (1 - (1 - h)(1 - r))
+    value = (1 - p_stop) (worth x price - upkeep) / (1 - (1 - h)(1 - r))
 
 (the discounted months of exploitation: ``h`` is the monthly hazard of leaving exploitation there,
 by death, raid, escape or release, ``r`` the gangs' discount rate, ``p_stop`` the chance of being
 stopped at the border), and costs the recruiter's fee, transport and the expected penalty: the arrests
 the victim brings (at the border or in a raid) times the chance of prosecution and conviction, the
 sentence and what a gang counts as the loss of a member-year in prison. ``margin = value - cost``.
-Gangs make deceptive offers only for markets with a positive margin, hire recruiters while the
+``worth`` is what the recruit earns for their sex and age as a share of the price
+(``sim.processes.exploitation.worth``); the margins below are of the reference victim (worth 1), and
+``recruit_terms`` gives the parts from which recruitment prices each person.
+Gangs make deceptive offers only where the person's margin is positive, hire recruiters while the
 margin their recruiters bring exceeds their wage, move routes towards higher margins and enter where a
 new gang is expected to pay. Enforcement therefore acts three ways: it frees victims (rescue), lowers
 margins (deterrence) and moves effort to other destinations (displacement).
@@ -105,7 +108,11 @@ class Market:
         months = 1.0 / (1.0 - (1.0 - np.minimum(1.0, hazard)) * (1.0 - params.discount_rate))
         stop = self.p_stop[:, None, None]
         # [country, destination, type]: a victim from each country crosses its own border, under its law
-        values = (1 - stop) * (self.expected - self.upkeep)[None] * months[None, :, None]
+        self.country_income = (1 - stop) * self.expected[None] * months[None, :, None]
+        self.country_upkeep = (
+            (1 - stop) * np.broadcast_to(self.upkeep, self.expected.shape)[None] * months[None, :, None]
+        )
+        values = self.country_income - self.country_upkeep
         # arrests a victim brings: stopped at the border, or freed by a raid before leaving otherwise
         p_rescue = (1 - self.p_stop[:, None]) * np.where(hazard > 0, self.raid / np.maximum(hazard, 1e-12), 0.0)
         self.penalty_by_unit = np.array([self.penalty_per_arrest(model.ctx_of(u), u) for u in model.units])  # [unit]
@@ -119,12 +126,19 @@ class Market:
         penalty = np.where(same, police.arrests_per_rescue * (at_border + in_raids),
                            per_rescue * at_border + police.arrests_per_rescue * in_raids)  # fmt: skip
         cost = scenario.recruitment.fee_per_recruit + self.transport[None] + penalty  # [country, destination]
+        self.country_cost = cost
         self.country_value = values
         self.country_margin = values - cost[:, :, None]
         # what gangs plan on where the country does not matter: the mean over countries, by residents
         self.value = np.tensordot(self.weights, values, axes=1)
         self.margin = np.tensordot(self.weights, self.country_margin, axes=1)
         self.penalty = self.weights @ penalty  # [destination]
+
+    def recruit_terms(self, country: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What a recruit from ``country`` brings a gang: the expected discounted revenue of the reference
+        victim [destination, type] (a recruit earns a share of it: ``sim.processes.exploitation.worth``), the
+        upkeep [destination, type] and the cost [destination] (fee, transport, expected penalty), in USD."""
+        return self.country_income[country], self.country_upkeep[country], self.country_cost[country]
 
     def _adjust(self, last: np.ndarray | None, target: np.ndarray) -> np.ndarray:
         """Move ``last`` a share ``price_adjustment`` of the way towards ``target``, in logs."""
@@ -137,4 +151,3 @@ class Market:
         """The highest margin over the destinations ``routes`` (all when None) and both types."""
         m = self.margin if routes is None else self.margin[routes]
         return float(m.max()) if m.size else 0.0
-

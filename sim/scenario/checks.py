@@ -160,6 +160,9 @@ def _semantic_problems(sc: Scenario, scale: float | None = None, prefix: str = "
         out.append(("outputs.profile_age_bands", "ages must be increasing"))
     if sc.migration.min_age >= sc.migration.max_age:
         out.append(("migration.max_age", "must be above migration.min_age"))
+    for kind in ("sexual", "labour"):
+        if getattr(sc.exploitation, f"{kind}_end_age") <= getattr(sc.exploitation, f"{kind}_prime_age"):
+            out.append((f"exploitation.{kind}_end_age", f"must be above exploitation.{kind}_prime_age"))
     if sc.exploitation.debt_min > sc.exploitation.debt_max:
         out.append(("exploitation.debt_max", "must not be below exploitation.debt_min"))
     scale = sc.scale if scale is None else scale

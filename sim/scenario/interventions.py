@@ -72,10 +72,10 @@ class InterventionBase(Block):
         """Whether it acts on a source country's own (and so may be confined to some countries)."""
         return self.scope != DESTINATIONS
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         """Change the month's context ``ctx``; ``regions`` and ``destinations`` are masks of those covered,
-        ``patronage_mult`` and ``civilian_mult`` multiply the destinations' demand, ``shock`` [region] adds
-        to unemployment."""
+        ``patronage_mult``, ``civilian_mult`` and ``labour_mult`` multiply the destinations' demand, ``shock``
+        [region] adds to unemployment."""
         raise NotImplementedError(type(self).__name__)
 
     def exposure(self, sc, months, ts, units=ALL_UNITS) -> float:
@@ -111,7 +111,7 @@ class PeacekeeperBan(InterventionBase):
     )  # fmt: skip
     lever_label: ClassVar[str | None] = "Peacekeeper ban"
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         patronage_mult[destinations] *= 1.0 - self.strength
 
     def exposure(self, sc, months, ts, units=ALL_UNITS) -> float:
@@ -141,7 +141,7 @@ class PoliceTraining(InterventionBase):
         """Whether it trains some of a source country's own units (not the destinations' only)."""
         return not set(self.units) <= {"destination"}
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         for kind in self.units:
             ctx.training_add[kind] += self.strength
             ctx.capacity_mult[kind] *= 1.0 + self.capacity_increase
@@ -166,7 +166,7 @@ class LawReform(InterventionBase):
     )  # fmt: skip
     lever_label: ClassVar[str | None] = "Law reform"
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         ctx.conviction_add += self.strength
         ctx.prosecution_add += self.prosecution_increase
         ctx.sentence_add += self.sentence_increase
@@ -189,7 +189,7 @@ class AntiCorruption(InterventionBase):
     )  # fmt: skip
     lever_label: ClassVar[str | None] = None
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         ctx.integrity_add += self.strength
 
     def exposure(self, sc, months, ts, units=ALL_UNITS) -> float:
@@ -210,7 +210,7 @@ class PoliceCooperation(InterventionBase):
     )  # fmt: skip
     lever_label: ClassVar[str | None] = None
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         ctx.cooperation_add += self.strength
 
     def exposure(self, sc, months, ts, units=ALL_UNITS) -> float:
@@ -232,7 +232,7 @@ class AwarenessCampaign(InterventionBase):
     )  # fmt: skip
     lever_label: ClassVar[str | None] = "Awareness campaign"
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         ctx.awareness_boost[regions] += self.strength
 
     def exposure(self, sc, months, ts, units=ALL_UNITS) -> float:
@@ -255,7 +255,7 @@ class LegalMigration(InterventionBase):
     )  # fmt: skip
     lever_label: ClassVar[str | None] = "Legal migration"
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         ctx.permits[destinations] *= 1.0 + self.strength
 
     def exposure(self, sc, months, ts, units=ALL_UNITS) -> float:
@@ -281,7 +281,7 @@ class VictimProtection(InterventionBase):
     )  # fmt: skip
     lever_label: ClassVar[str | None] = None
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         ctx.protection = min(1.0, ctx.protection + self.strength)
         ctx.identification_add += self.identification_increase
         ctx.return_support += self.return_support
@@ -307,11 +307,27 @@ class DemandReduction(InterventionBase):
     )  # fmt: skip
     lever_label: ClassVar[str | None] = "Demand reduction"
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         civilian_mult[destinations] *= 1.0 - self.strength
 
     def exposure(self, sc, months, ts, units=ALL_UNITS) -> float:
         return len(covered(self.destinations, sc.destinations)) * len(months)
+
+
+class LabourDemandChange(InterventionBase):
+    """A change of the demand for victims of forced labour at some destinations (a construction boom or bust;
+    not a policy: it costs nothing)."""
+
+    kind: Literal["labour_demand_change"]
+    strength: float = P(1.0, "ratio", -1, 10, "relative change of the demand for forced labour (1: doubled)")
+    destinations: list[str] = Field(default_factory=list, description="destinations (empty: all)")
+
+    scope: ClassVar[str] = DESTINATIONS
+    cost: ClassVar[Cost | None] = None
+    lever_label: ClassVar[str | None] = None
+
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
+        labour_mult[destinations] *= 1.0 + self.strength
 
 
 class EconomicShock(InterventionBase):
@@ -333,7 +349,7 @@ class EconomicShock(InterventionBase):
     cost: ClassVar[Cost | None] = None
     lever_label: ClassVar[str | None] = "Economic shock"
 
-    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         shock[regions] += self.strength
         ctx.home_wage[regions] *= 1.0 + self.wage_change
 
@@ -348,6 +364,7 @@ INTERVENTION_TYPES = (
     LegalMigration,
     VictimProtection,
     DemandReduction,
+    LabourDemandChange,
     EconomicShock,
 )
 

@@ -201,13 +201,12 @@ class MigrationParams(Block):
     ties: float = P(1.2, "logit", 0, 5, "effect of having close ties abroad", "BDO2011")
     risk_tolerance: float = P(0.5, "logit per unit", -5, 5, "effect of risk tolerance on looking abroad")
     self_departure_with_ties: float = P(
-        0.35, "share", 0, 1, "probability that a looker with ties abroad leaves on their own that month", "BDO2011"
-    )
+        0.35, "share", 0, 1,
+        "probability that a looker with ties abroad can leave irregularly through their network that month",
+        "BDO2011",
+    )  # fmt: skip
     self_departure_without_ties: float = P(
-        0.04, "share", 0, 1, "probability that a looker without ties leaves on their own that month"
-    )
-    irregular_if_no_permit: float = P(
-        0.6, "share", 0, 1, "probability that an independent leaver without a permit goes irregularly"
+        0.04, "share", 0, 1, "probability that a looker without ties can leave irregularly on their own that month"
     )
     ties_per_emigrant: float = P(2.0, "persons", 0, 20, "residents of the same region who gain ties per emigrant")
     circular_share: float = P(0.485, "share", 0, 1, "share of migrants who are short-term (circular)", "ILO2013")

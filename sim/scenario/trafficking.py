@@ -107,9 +107,12 @@ class RecruitmentParams(Block):
     informal_deceptive_share: float = P(
         0.35, "share", 0, 1, "share of informal recruiters who work for a gang", "IOMMD"
     )
-    intercept: float = P(-2.5, "logit", -10, 10, "log-odds of accepting an offer, reference person")
-    wage_gain: float = P(0.8, "logit per log wage ratio", 0, 5, "effect of the promised log wage ratio on accepting")
-    desperation: float = P(0.8, "logit per year", 0, 5, "effect of each year of unemployment on accepting")
+    intercept: float = P(
+        -2.5, "logit", -10, 10,
+        "log-odds of taking an offer rather than staying, reference person (every option's value against staying)",
+    )  # fmt: skip
+    wage_gain: float = P(0.8, "logit per log wage ratio", 0, 5, "effect of the (promised) log wage ratio on an option")
+    desperation: float = P(0.8, "logit per year", 0, 5, "effect of each year of unemployment on leaving")
     perceived_risk: float = P(
         8.0, "logit per unit", 0, 20, "effect of perceived risk (awareness) against a deceptive offer"
     )
@@ -119,10 +122,16 @@ class RecruitmentParams(Block):
         0.5, "share", 0, 1, "share of perceived risk that trust in an acquaintance removes", "IOMMD"
     )
     retrafficking: float = P(1.0, "logit", 0, 5, "extra log-odds of accepting a deceptive offer for former victims")
-    sexual_share_women: float = P(
-        0.85, "share", 0, 1, "share of deceived women destined for sexual exploitation", "IOMMD2006"
-    )
-    sexual_share_men: float = P(0.02, "share", 0, 1, "share of deceived men destined for sexual exploitation")
+    own_preference: float = P(
+        4.0, "logit", 0, 10,
+        "extra log-odds of leaving by one's own means (one's own permit, or irregularly through one's network) "
+        "against taking an offer: a looker who can go on their own mostly does",
+    )  # fmt: skip
+    legal_preference: float = P(
+        1.0, "logit", 0, 5,
+        "extra log-odds of a legal job (one's own permit or an agency's) against an irregular or deceptive "
+        "option of the same wage: legal status, rights and safety",
+    )  # fmt: skip
     fee_per_recruit: float = P(
         1500.0, "USD/person", 0, 100_000, "what a gang pays its recruiter per delivered person", "KARA2009"
     )
@@ -157,6 +166,18 @@ class ExploitationParams(Block):
     return_after_exit: float = P(0.6, "share", 0, 1, "share of escaped or released victims who return home")
     returnee_awareness: float = P(0.7, "0-1", 0, 1, "awareness of trafficking risk of a victim back home, at least")
     identify_escaped: float = P(0.05, "share", 0, 1, "share of escaped or released victims identified by services")
+    sexual_prime_age: float = P(
+        25.0, "years", 15, 40, "age to which a victim of sexual exploitation earns the full price (then less)"
+    )
+    sexual_end_age: float = P(45.0, "years", 25, 70, "age at which a victim of sexual exploitation earns nothing")
+    sexual_worth_men: float = P(
+        0.1, "share", 0, 1, "what a man earns in sexual exploitation, as a share of what a woman of his age earns"
+    )
+    labour_prime_age: float = P(40.0, "years", 20, 60, "age to which a victim of forced labour earns the full price")
+    labour_end_age: float = P(65.0, "years", 30, 90, "age at which a victim of forced labour earns nothing")
+    labour_worth_women: float = P(
+        0.7, "share", 0, 1, "what a woman earns in forced labour, as a share of what a man of her age earns"
+    )
     initial_fill: float = P(
         0.8, "share", 0, 2, "victims in exploitation at the start, as a share of demand at the reference price"
     )
@@ -218,6 +239,13 @@ class GangParams(Block):
         0.5, "persons/month", 0, 100, "recruits a month per gang recruiter that gangs expect at the start"
     )
     routes_per_gang: int = P(2, "destinations", 1, 20, "destinations a gang serves")
+    route_opening_cost: float = P(
+        20_000.0, "USD", 0, 1e7,
+        "what opening a route to a new destination costs a gang (contacts, documents, corrupt intermediaries)",
+    )  # fmt: skip
+    route_build_months: float = P(
+        12.0, "months", 0, 120, "months a new route takes to build its full capacity to place victims (linear)"
+    )
     route_review_rate: float = P(
         0.1, "1/month", 0, 1, "monthly probability a gang replaces its least profitable route by a more profitable one"
     )
