@@ -140,3 +140,31 @@ def test_effects_chart_draws_a_metric_that_falls_to_zero_in_every_run(tmp_path):
     })  # fmt: skip
     assert relative_effects(e)["low"].min() == -100
     assert effects_chart(e, "baseline", tmp_path / "effects.png").stat().st_size > 0
+
+
+def test_share_displaced_is_victim_months_gained_elsewhere_over_those_lost_where_the_measure_acts():
+    """Two replications: the measure at eu removes 100 and 300 victim-months there and adds 50 and 100
+    elsewhere: 150 of 400 displaced. A measure at every destination has nowhere else to go: no row."""
+    from sim.studies.experiments.displacement import displacement
+
+    dests = {"eu": {}, "cis": {}}
+    base = {"destinations": dests, "interventions": {}}
+    at_eu = {"destinations": dests, "interventions": {"c": {"kind": "demand_reduction", "destinations": ["eu"]}}}
+    everywhere = {"destinations": dests, "interventions": {"c": {"kind": "demand_reduction", "destinations": []}}}
+
+    def row(scenario, rep, eu, cis):
+        return {"scenario": scenario, "replication": rep, "victim_months_sexual_at_eu": eu,
+                "victim_months_labour_at_eu": 0.0, "victim_months_sexual_at_cis": cis,
+                "victim_months_labour_at_cis": 0.0}  # fmt: skip
+
+    runs = pd.DataFrame([
+        row("base", 0, 1000, 500), row("base", 1, 1200, 400),
+        row("alt", 0, 900, 550), row("alt", 1, 900, 500),
+        row("all", 0, 900, 450), row("all", 1, 900, 300),
+    ])  # fmt: skip
+    table = displacement(runs, {"base": base, "alt": at_eu, "all": everywhere}, "base")
+    assert list(table["scenario"]) == ["alt"]
+    r = table.iloc[0]
+    assert (r.lost, r.gained, r.destinations) == (200.0, 75.0, "eu")
+    assert r.share_displaced == pytest.approx(75 / 200)
+    assert r.ci_low <= r.share_displaced <= r.ci_high

@@ -44,6 +44,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("victims_sexual", "persons", "stock", "true victims in sexual exploitation"),
     Output("victims_labour", "persons", "stock", "true victims in forced labour"),
     Output("victims_peacekeeping", "persons", "stock", "true victims in sexual exploitation at destinations with troops"),
+    Output("victim_months", "victim-months", "flow", "victim-months of exploitation of both kinds at all destinations in the month"),
     Output("deaths_abroad", "persons", "flow", "deaths of persons abroad or in transit"),
     # victims' exits and detection
     Output("victims_identified", "persons", "flow", "victims identified by police or services (detected victims)"),

@@ -178,6 +178,7 @@ def _row(model, columns: dict, counts: dict, actors: dict, price: np.ndarray) ->
     row["victims_sexual"] = int(s[Status.SEXUAL]) * scale
     row["victims_labour"] = int(s[Status.LABOUR]) * scale
     row["victims_peacekeeping"] = columns["peacekeeping"] * scale
+    row["victim_months"] = float(columns["victims"].sum())
     row["working_age_share"] = a[1] / max(1, a.sum())
     row["old_age_dependency_ratio"] = a[2] / max(1, a[1])
     emp, unemp = lab[..., 0].sum(), lab[..., 1].sum()

@@ -23,6 +23,7 @@ from sim.engine.resolution import Resolution, resolution
 from sim.engine.runner import resolve
 from sim.scenario import Scenario
 from sim.studies.experiments.design import METRICS
+from sim.studies.experiments.displacement import displacement, displacement_lines
 from sim.studies.experiments.errors import ExperimentError, RunsFailed
 from sim.studies.experiments.executors import make_executor
 from sim.studies.experiments.formatting import band_caution, distinguishable, effect_decimals, number, percent
@@ -36,6 +37,7 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "returns",
     "victims_sexual",
     "victims_labour",
+    "victim_months",
     "victims_identified",
     "convictions",
     "gang_revenue_usd",
@@ -54,6 +56,7 @@ LABELS = {
     "returns": "returns home",
     "victims_sexual": "victims in sexual exploitation",
     "victims_labour": "victims in forced labour",
+    "victim_months": "victim-months at all destinations",
     "victims_identified": "victims identified",
     "convictions": "convictions",
     "gang_revenue_usd": "gang revenue (USD)",
@@ -276,9 +279,15 @@ def comparability_problems(scenarios: list[Scenario], sources: list) -> list[str
     return problems
 
 
+def comparison_displacement(c: Comparison) -> pd.DataFrame:
+    """The share displaced of each alternative with a demand-side measure (``sim.studies.experiments.displacement``)."""
+    return displacement(c.runs, c.manifest["scenarios"], c.base)
+
+
 def write_comparison(c: Comparison, out: str | Path, plots: bool = True) -> Path:
-    """Write ``effects.csv``, ``runs.csv``, ``timeseries.parquet``, ``costs.csv``, ``manifest.json`` and the
-    charts (``CHARTS``) into ``out`` (``read_comparison`` reads the folder back).
+    """Write ``effects.csv``, ``runs.csv``, ``timeseries.parquet``, ``costs.csv``, ``manifest.json``,
+    ``displacement.csv`` (with a demand-side measure) and the charts (``CHARTS``) into ``out``
+    (``read_comparison`` reads the folder back).
 
     Without ``plots``, the charts of an earlier comparison in ``out`` are removed.
     """
@@ -293,6 +302,11 @@ def write_comparison(c: Comparison, out: str | Path, plots: bool = True) -> Path
     from sim.studies.experiments.costs import cost_effectiveness
 
     atomic_write(out / "costs.csv", lambda p: cost_effectiveness(c).to_csv(p, index=False))
+    shifted = comparison_displacement(c)
+    if shifted.empty:
+        (out / "displacement.csv").unlink(missing_ok=True)
+    else:
+        atomic_write(out / "displacement.csv", lambda p: shifted.to_csv(p, index=False))
     if plots:
         from sim.studies.experiments.plots import effects_chart, fan_charts
 
@@ -391,4 +405,5 @@ def effects_table(c: Comparison) -> str:
                 f"  {names[m]:<{width}}  {number(m, r.baseline_mean):>{col}}  {number(m, r.scenario_mean):>{col}}  "
                 f"{number(m, r.effect, True, d):>{col}}{star}  {ci:<28}  {change}"
             )
+    lines += displacement_lines(comparison_displacement(c))
     return "\n".join(lines)
