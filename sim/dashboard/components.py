@@ -134,7 +134,14 @@ def effects_html(c) -> str:
         effect = _number(m, r.effect, True, d) + star
         rows.append([label(m), _number(m, r.baseline_mean), _number(m, r.scenario_mean), effect, ci, change])
     header = ["outcome", c.base, c.scenarios[1], "effect", "95% CI", "change"]
-    return table_html(f"Effects against {c.base}", note, header, rows)
+    out = table_html(f"Effects against {c.base}", note, header, rows)
+    from sim.studies.experiments.compare import comparison_displacement
+    from sim.studies.experiments.displacement import displacement_lines
+
+    lines = displacement_lines(comparison_displacement(c))
+    if lines:
+        out += "<p class='displacement'>" + "<br>".join(html.escape(line.strip()) for line in lines if line) + "</p>"
+    return out
 
 
 @solara.component

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from sim.core.outputs import lookup
 from sim.scenario import ROOT
 from sim.studies.costs import intervention_costs
-from sim.studies.experiments.compare import LABELS, Comparison, base_resolution, label
+from sim.studies.experiments.compare import LABELS, Comparison, base_resolution, comparison_displacement, label
 from sim.studies.experiments.costs import cost_effectiveness, scenario_of
 from sim.studies.experiments.formatting import count, effect_decimals, factor, number, percent, usd
 from sim.studies.experiments.formatting import distinguishable as effect_distinct
@@ -281,6 +281,25 @@ def effect_rows(c: Comparison, metrics) -> list[dict]:
     return rows
 
 
+def displacement_sentences(c: Comparison) -> dict[str, Markup]:
+    """For each alternative with a demand-side measure, where the exploitation it removed went (its share
+    displaced: ``sim.studies.experiments.displacement``)."""
+    out = {}
+    for r in comparison_displacement(c).itertuples():
+        where = _and([d.upper() if len(d) <= 3 else d.title() for d in r.destinations.split()])
+        if not math.isfinite(r.share_displaced):
+            continue
+        out[r.scenario] = Markup(
+            "Of the {lost} victim-months of exploitation the measure removed at {where}, {share} reappeared at "
+            "other destinations (95% interval {low} to {high}): the share displaced."
+        ).format(
+            lost=n(count(r.lost), metric="displacement_lost"), where=where,
+            share=n(percent(r.share_displaced), metric="share_displaced"),
+            low=n(percent(r.ci_low), metric="share_displaced_low"), high=n(percent(r.ci_high), metric="share_displaced_high"),
+        )  # fmt: skip
+    return out
+
+
 def build_context(c: Comparison, *, figures: bool = True, ce: pd.DataFrame | None = None) -> dict:
     """Everything the templates need, from the comparison ``c`` (and its cost-effectiveness ``ce``)."""
     ce = cost_effectiveness(c) if ce is None else ce
@@ -296,6 +315,7 @@ def build_context(c: Comparison, *, figures: bool = True, ce: pd.DataFrame | Non
     widths = (e["unpaired_ci_width"] / e["paired_ci_width"]).where(e["paired_ci_width"] > 0)
     sc0 = mf["scenarios"][c.base]
     posterior = mf.get("posterior")
+    shifted = displacement_sentences(c)
     ctx = {
         "title": _and([title(a) if k == 0 else title(a).lower() for k, a in enumerate(alts)])
         + f" against the {c.base.replace('_', ' ')}",
@@ -311,7 +331,8 @@ def build_context(c: Comparison, *, figures: bool = True, ce: pd.DataFrame | Non
         "replications": mf["replications"],
         "seeds": mf["seeds"],
         "resolution": base_resolution(c).line,  # None unless the base's trafficking is a few person-agents
-        "findings": [{"scenario": a, "title": title(a), "sentences": findings[a]} for a in alts],
+        "findings": [{"scenario": a, "title": title(a), "sentences": findings[a], "displacement": shifted.get(a)}
+                     for a in alts],  # fmt: skip
         "costs": (costs := cost_rows(c, ce)),
         "glance": glance_rows(c, ce, costs),
         "glance_metrics": [(m, LABELS.get(m, m)) for m in GLANCE_METRICS if m in present],
