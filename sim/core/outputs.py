@@ -81,12 +81,15 @@ PER_DESTINATION: tuple[Output, ...] = (
 
 # The profiles of the emigrants (``profiles.csv``): persons who left over the run, counted at departure
 # by channel, sex, age band and education, in real persons. One row per cell, all cells present.
-CHANNELS: dict[str, str] = {"legal": "emigrants_legal", "irregular": "emigrants_irregular", "trafficked": "trafficked"}
+CHANNELS: dict[str, str] = {
+    "legal": "emigrants_legal", "irregular": "emigrants_irregular", "trafficked_sexual": "trafficked_sexual",
+    "trafficked_labour": "trafficked_labour",
+}  # fmt: skip
 SEXES: tuple[str, ...] = ("male", "female")  # the codes of ``Population.sex``
 EDUCATIONS: tuple[str, ...] = ("primary", "secondary", "tertiary")  # the codes of ``Population.edu``
 PROFILE_COLUMNS: tuple[Output, ...] = (
     Output("country", "label", "label", "the source country the person left (the scenario's name in a run of one)"),
-    Output("channel", "label", "label", "how the person left: legal, irregular or trafficked (the flows of the same names)"),
+    Output("channel", "label", "label", "how the person left: legal, irregular, or trafficked for sexual exploitation or forced labour (trafficked_sexual, trafficked_labour: the flows of those names)"),
     Output("sex", "label", "label", "male or female"),
     Output("age_band", "years", "label", "age at departure (bands from outputs.profile_age_bands)"),
     Output("education", "label", "label", "highest education: primary, secondary or tertiary"),

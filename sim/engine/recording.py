@@ -17,6 +17,7 @@ from sim.core.population import EDU_TERTIARY, SEXUAL_BOUND, Population, Status
 from sim.core.state import Census
 from sim.scenario.units import MONTHS_PER_YEAR
 
+TRAFFICKED = "trafficked"  # the flow of all victims, counted in profiles by the kind they are bound for
 _HOME_MAX = np.uint8(Status.INACTIVE)
 _EMP = np.uint8(Status.EMPLOYED)
 _UNEMP = np.uint8(Status.UNEMPLOYED)
@@ -69,15 +70,24 @@ class Profiles:
         self.counts = np.zeros((len(CHANNELS), len(SEXES), len(self.labels), len(EDUCATIONS)), dtype=np.int64)
 
     def add(self, pop: Population, ids: np.ndarray, month: int, flow: str) -> None:
-        """Count the persons ``ids`` leaving by ``flow`` (a flow of ``CHANNELS``) in ``month``."""
+        """Count the persons ``ids`` leaving by ``flow`` (a flow of ``CHANNELS``, or ``trafficked``: split by the
+        kind of exploitation the victims are bound for) in ``month``."""
+        if flow == TRAFFICKED:
+            sexual = (pop.flags[ids] & SEXUAL_BOUND) > 0
+            self.add(pop, ids[sexual], month, "trafficked_sexual")
+            self.add(pop, ids[~sexual], month, "trafficked_labour")
+            return
         age = month - pop.birth[ids].astype(np.int64)
         band = np.searchsorted(self.band_months, age, side="right")
         cell = (pop.sex[ids].astype(np.int64) * len(self.labels) + band) * len(EDUCATIONS) + pop.edu[ids]
         channel = list(CHANNELS.values()).index(flow)
         self.counts[channel] += np.bincount(cell, minlength=self.counts[channel].size).reshape(self.counts.shape[1:])
 
-    def add_person(self, sex: int, age_months: int, edu: int, flow: str) -> None:
-        """Count one person leaving by ``flow`` (the reference engine's departures, one at a time)."""
+    def add_person(self, sex: int, age_months: int, edu: int, flow: str, sexual: bool = False) -> None:
+        """Count one person leaving by ``flow`` (the reference engine's departures, one at a time; a victim
+        by the kind of exploitation, ``sexual`` or not)."""
+        if flow == TRAFFICKED:
+            flow = "trafficked_sexual" if sexual else "trafficked_labour"
         band = int(np.searchsorted(self.band_months, age_months, side="right"))
         self.counts[list(CHANNELS.values()).index(flow), sex, band, edu] += 1
 

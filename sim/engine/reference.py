@@ -479,9 +479,9 @@ class ReferenceModel(MigrationModel):
         for person, dest, etype, recruiter in deceived:
             counts["retrafficked"] += person.former_victim
             counts["trafficked_sexual" if etype == SEXUAL else "trafficked_labour"] += 1
+            person.sexual_bound = etype == SEXUAL
             self._depart(person, TRANSIT, dest, counts, "trafficked")
             person.gang = recruiter.gang.gid
-            person.sexual_bound = etype == SEXUAL
             person.debt = rng.uniform(rules.debt_min, rules.debt_max)
         if deceived:
             gangs = np.array([recruiter.gang.gid for _, _, _, recruiter in deceived], dtype=np.int64)
@@ -495,7 +495,7 @@ class ReferenceModel(MigrationModel):
         counts["_emigrants_tertiary"] += person.edu == 2
         counts["_emigrants_female"] += person.sex == FEMALE
         counts["_emigrants_by_region"][person.region] += 1
-        self.country.profiles.add_person(person.sex, self.month - person.birth, person.edu, flow)
+        self.country.profiles.add_person(person.sex, self.month - person.birth, person.edu, flow, person.sexual_bound)
 
     # -- 5-6: transit and exploitation -------------------------------------------------------------
     def _transit(self, ctx, counts: dict) -> None:

@@ -209,10 +209,10 @@ def record_departures(country, ctx, state, market, lookers, choice, own_dest, ag
            "emigrants_irregular")  # fmt: skip
     dec = choice == DECEPTIVE_OFFER
     victims = lookers[dec]
-    depart(pop, victims, Status.TRANSIT, offer_dest[dec], m, keys, mp, counts, "trafficked")
-    pop.gang[victims] = gang[dec]
     sexual = offer_type[dec] == SEXUAL
     pop.flags[victims] = np.where(sexual, pop.flags[victims] | SEXUAL_BOUND, pop.flags[victims] & ~SEXUAL_BOUND)
+    depart(pop, victims, Status.TRANSIT, offer_dest[dec], m, keys, mp, counts, "trafficked")
+    pop.gang[victims] = gang[dec]
     counts["trafficked_sexual"] += int(sexual.sum())
     counts["trafficked_labour"] += int((~sexual).sum())
     counts["retrafficked"] += int(former[dec].sum())

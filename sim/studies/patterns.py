@@ -16,6 +16,8 @@ from sim.engine.runner import profiles, run
 from sim.scenario import ROOT
 from sim.scenario.units import MONTHS_PER_YEAR
 
+OLDER_AGE = 45  # the age from which the published profiles count older victims (an age band of outputs.profile_age_bands)
+
 
 def _year(df: pd.DataFrame, year: int) -> pd.DataFrame:
     return df[df["date"].str.startswith(str(year))]
@@ -38,7 +40,9 @@ def measures(df: pd.DataFrame) -> dict[str, float]:
     last = df.iloc[-1]
     abroad = last[["abroad_legal", "abroad_irregular", "in_transit", "victims_sexual", "victims_labour"]].sum()
     who = profiles(df)
-    trafficked = who[who["channel"] == "trafficked"]
+    trafficked = who[who["channel"].isin(["trafficked_sexual", "trafficked_labour"])]
+    sexual, labour = who[who["channel"] == "trafficked_sexual"], who[who["channel"] == "trafficked_labour"]
+    older = trafficked["age_band"].map(lambda band: int(band.split("-")[0].rstrip("+")) >= OLDER_AGE)
     return {
         "crude death rate 2000 (per 1,000)": y0["deaths_home"].sum() / pop0 * 1e3,
         "crude birth rate 2000 (per 1,000)": y0["births"].sum() / pop0 * 1e3,
@@ -54,6 +58,9 @@ def measures(df: pd.DataFrame) -> dict[str, float]:
         "women's share of emigrants": who.loc[who["sex"] == "female", "persons"].sum() / who["persons"].sum(),
         "women's share of persons trafficked": _share(trafficked, trafficked["sex"] == "female"),
         "share of persons trafficked aged 15-24": _share(trafficked, trafficked["age_band"] == "15-24"),
+        "share of persons trafficked aged 45 or over": _share(trafficked, older),
+        "women's share of new victims of sexual exploitation": _share(sexual, sexual["sex"] == "female"),
+        "men's share of new victims of forced labour": _share(labour, labour["sex"] == "male"),
         "gang revenue per victim-year (USD)": (
             body["gang_revenue_usd"].sum() / max(victims * len(body) / MONTHS_PER_YEAR, 1e-9)
         ),
@@ -78,6 +85,11 @@ TARGETS = {
     "women's share of emigrants": ("about 0.33 (Ukraine's labour migrants, 2012)", "ILO2013", 0.33),
     "women's share of persons trafficked": ("about 0.70 (Moldova's identified victims, to 2014)", "LASTRADA", 0.70),
     "share of persons trafficked aged 15-24": ("0.15 aged 15-18 alone (Moldova 2001-2004)", "LASTRADA", None),
+    "share of persons trafficked aged 45 or over": (
+        "about 0.10 (victims from the four countries, CTDC's dataset; Ukraine 0.155, Moldova 0.05)", "CTDC2020", 0.10,
+    ),
+    "women's share of new victims of sexual exploitation": ("0.95 (EU registered victims, 2010-2012)", "EPRS2016", 0.95),
+    "men's share of new victims of forced labour": ("0.71 (EU registered victims, 2010-2012)", "EPRS2016", 0.71),
     "gang revenue per victim-year (USD)": ("21,800 profit, sexual exploitation", "ILO2014", 21_800),
 }
 
