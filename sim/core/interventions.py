@@ -29,9 +29,9 @@ class Intervention:
     def active(self, month: int) -> bool:
         return month >= self.start and (self.end is None or month <= self.end)
 
-    def apply(self, ctx, *, patronage_mult, civilian_mult, shock) -> None:
+    def apply(self, ctx, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
         """Change the month's context as the intervention's kind says (``sim.scenario.interventions``)."""
-        mults = {"patronage_mult": patronage_mult, "civilian_mult": civilian_mult}
+        mults = {"patronage_mult": patronage_mult, "civilian_mult": civilian_mult, "labour_mult": labour_mult}
         self.spec.apply(ctx, self.regions, self.destinations, **mults, shock=shock)
 
 
