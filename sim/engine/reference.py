@@ -436,11 +436,12 @@ class ReferenceModel(MigrationModel):
                 if recruiter.gang is not None:  # the gang's choice for this person, by its margins
                     cells = [(d, t) for d in destinations for t in types]
                     gid = recruiter.gang.gid
-                    w = [max(0.0, person.worth(t) * income[d, t] - upkeep[d, t] - cost[d]) * capacity[gid, d]
+                    w = [max(0.0, person.worth(t) * income[d, t] - upkeep[d, t] - cost[d]) * (capacity[gid, d] > 0)
                          for d, t in cells]  # fmt: skip
                     if sum(w) > 0:
                         d, t = rng.choices(cells, w)[0]
-                        offer = ("deceptive", d, recruiter, t)
+                        if rng.random() < capacity[gid, d]:  # the route has a place for the recruit
+                            offer = ("deceptive", d, recruiter, t)
                 elif recruiter.kind == LICENSED:  # an agency: a legal job where permits exist
                     if ctx.permits.sum() > 0:
                         offer = ("agency", rng.choices(destinations, ctx.permits)[0], recruiter, None)

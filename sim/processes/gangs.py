@@ -14,9 +14,9 @@ and the bribes it chose; and decides, by expected profit:
   victims it happens to hold;
 - routes: now and then (``route_review_rate``) it replaces its least profitable destination by the most
   profitable one it does not serve, when the margin gained pays the cost of opening the route
-  (``route_opening_cost``); a new route builds its capacity over ``route_build_months``, and recruits are
-  offered places on a route in proportion to the capacity built (``sim.processes.recruitment``), so a
-  demand cut at one destination is partly displaced to the gang's other routes and partly lost;
+  (``route_opening_cost``); a new route builds its capacity over ``route_build_months``, and a recruit
+  finds a place on it with probability the share built (``sim.processes.recruitment``), so a demand cut
+  at one destination is partly displaced to the gang's other routes and partly lost;
 - bribes: from each police unit that threatens it, it buys the protection that maximises the expected
   saving less the bribe (``bribe``), so a unit of high integrity is bribed less or not at all;
 - it breaks up when too few members are free (arrests, prison), or when it is in debt and does not

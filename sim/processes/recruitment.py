@@ -14,9 +14,10 @@
 3. The gang's choice. A recruit of sex ``s`` and age ``a`` is worth ``worth(t, s, a)`` times the reference
    victim's revenue in exploitation of kind ``t`` (``sim.processes.exploitation.worth``), so the gang's
    margin for this person at destination ``d`` is worth x income - upkeep - cost (``sim.processes.market``).
-   The gang draws (d, t) among its routes in proportion to the positive margins, times the capacity the
-   route has built (``Gang.capacity``), and makes no offer where none pays: who is recruited for what
-   follows from whom gangs target, and the mix follows relative demand over time.
+   The gang draws (d, t) among its routes in proportion to the positive margins, and makes no offer where
+   none pays, or where the route has no place: a route places recruits with probability the share of its
+   capacity built (``Gang.capacity``). Who is recruited for what follows from whom gangs target, and the
+   mix follows relative demand over time.
 4. Permits. When applications exceed a destination's permits, each gets one with probability
    permits / applications.
 5. The choice. Each option k open to the looker has a value, in log-odds against staying:
@@ -74,18 +75,23 @@ def recruit_margins(market, country_index: int, worth_sexual: np.ndarray, worth_
     return w[:, None, :] * income[None] - upkeep[None] - cost[None, :, None]
 
 
-def gang_choice(u: np.ndarray, margins: np.ndarray, capacity: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def gang_choice(
+    u: np.ndarray, u_place: np.ndarray, margins: np.ndarray, capacity: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The destination and kind a gang chooses for each recruit, drawn by uniform ``u`` in proportion to the
-    positive ``margins`` [person, dest, type] times the ``capacity`` its routes have built [person, dest]:
-    (offered, destination, type), no offer where no route pays."""
-    w = np.maximum(margins, 0.0) * capacity[:, :, None]
+    positive ``margins`` [person, dest, type] on its routes (``capacity`` [person, dest] above 0), and whether
+    the route has a place for the recruit: with probability the share of its capacity built, by uniform
+    ``u_place``. Returns (offered, destination, type): no offer where no route pays or there is no place."""
+    w = np.maximum(margins, 0.0) * (capacity > 0)[:, :, None]
     flat = w.reshape(w.shape[0], -1)
     offered = flat.sum(axis=1) > 0
     cell = np.zeros(w.shape[0], dtype=np.int64)
     if offered.any():
         cell[offered] = pick(u[offered], flat[offered])
     n_types = w.shape[2]
-    return offered, cell // n_types, cell % n_types
+    dest, etype = cell // n_types, cell % n_types
+    offered &= u_place < capacity[np.arange(dest.size), dest]
+    return offered, dest, etype
 
 
 def step(country, ctx, state: MonthState, lookers: np.ndarray, recruiters: dict, market) -> None:
@@ -142,7 +148,9 @@ def step(country, ctx, state: MonthState, lookers: np.ndarray, recruiters: dict,
         margins = recruit_margins(
             market, country.index, worth(rules, SEXUAL, female, age_years), worth(rules, LABOUR, female, age_years)
         )  # fmt: skip
-        made, d, t = gang_choice(draw("gang_choice", reached), margins, state.gangs.capacity[gang[deceptive]])
+        made, d, t = gang_choice(
+            draw("gang_choice", reached), draw("gang_place", reached), margins, state.gangs.capacity[gang[deceptive]]
+        )  # fmt: skip
         deceptive[np.flatnonzero(deceptive)[~made]] = False
         offer_dest[deceptive], offer_type[deceptive] = d[made], t[made]
 
