@@ -143,8 +143,9 @@ def test_effects_chart_draws_a_metric_that_falls_to_zero_in_every_run(tmp_path):
 
 
 def test_share_displaced_is_victim_months_gained_elsewhere_over_those_lost_where_the_measure_acts():
-    """Two replications: the measure at eu removes 100 and 300 victim-months there and adds 50 and 100
-    elsewhere: 150 of 400 displaced. A measure at every destination has nowhere else to go: no row."""
+    """Two replications: the measure at eu removes 190 and 210 victim-months there and adds 50 and 100
+    elsewhere: 150 of 400 displaced. A measure at every destination has nowhere else to go, and one that
+    removed nothing distinguishable from chance where it acts displaced nothing: no row for either."""
     from sim.studies.experiments.displacement import displacement
 
     dests = {"eu": {}, "cis": {}}
@@ -159,10 +160,11 @@ def test_share_displaced_is_victim_months_gained_elsewhere_over_those_lost_where
 
     runs = pd.DataFrame([
         row("base", 0, 1000, 500), row("base", 1, 1200, 400),
-        row("alt", 0, 900, 550), row("alt", 1, 900, 500),
+        row("alt", 0, 810, 550), row("alt", 1, 990, 500),
         row("all", 0, 900, 450), row("all", 1, 900, 300),
+        row("none", 0, 1100, 500), row("none", 1, 1100, 400),
     ])  # fmt: skip
-    table = displacement(runs, {"base": base, "alt": at_eu, "all": everywhere}, "base")
+    table = displacement(runs, {"base": base, "alt": at_eu, "all": everywhere, "none": at_eu}, "base")
     assert list(table["scenario"]) == ["alt"]
     r = table.iloc[0]
     assert (r.lost, r.gained, r.destinations) == (200.0, 75.0, "eu")

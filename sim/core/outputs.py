@@ -79,6 +79,14 @@ PER_DESTINATION: tuple[Output, ...] = (
     Output("price_labour_{d}", "USD/victim-month", "ratio", "the month's price of a victim-month of forced labour there"),
 )
 
+# Ratios of two flows over a whole run (name: numerator, denominator): one number per run in its summary
+# (``summarise``, ``runs.csv`` of a comparison), not a monthly column.
+RUN_RATIOS: dict[str, tuple[str, str]] = {"labour_share_of_trafficked": ("trafficked_labour", "trafficked")}
+SUMMARIES: tuple[Output, ...] = (
+    Output("labour_share_of_trafficked", "share", "ratio",
+           "share of the persons trafficked over the run who were bound for forced labour (run summaries only)"),
+)  # fmt: skip
+
 # The profiles of the emigrants (``profiles.csv``): persons who left over the run, counted at departure
 # by channel, sex, age band and education, in real persons. One row per cell, all cells present.
 CHANNELS: dict[str, str] = {
@@ -110,6 +118,7 @@ ACTOR_COLUMNS: tuple[str, ...] = NAMES[NAMES.index("recruiters_active"):]
 FLOWS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind == "flow")
 STOCKS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind in ("stock", "ratio"))
 BY_NAME = {o.name: o for o in OUTPUTS}
+SUMMARY_BY_NAME = {o.name: o for o in SUMMARIES}
 
 
 def columns(destinations) -> list[str]:
@@ -135,6 +144,8 @@ def lookup(name: str) -> Output | None:
         return Output(name, o.unit, o.kind, f"{o.description} (in {country}{own})")
     if name in BY_NAME:
         return BY_NAME[name]
+    if name in SUMMARY_BY_NAME:
+        return SUMMARY_BY_NAME[name]
     for o in PER_DESTINATION:
         prefix = o.name.split("{d}")[0]
         if name.startswith(prefix) and len(name) > len(prefix):
@@ -153,6 +164,8 @@ def summarise(df) -> dict[str, float]:
         o = None if c in BY_NAME else lookup(c)
         if o is not None:
             out[c] = float(body[c].sum()) if o.kind == "flow" else float(last[c])
+    for name, (num, den) in RUN_RATIOS.items():
+        out[name] = out[num] / out[den] if out[den] else float("nan")
     return out
 
 

@@ -68,10 +68,10 @@ def parameter_table() -> str:
 
 
 def output_table() -> str:
-    from sim.core.outputs import OUTPUTS, PER_DESTINATION
+    from sim.core.outputs import OUTPUTS, PER_DESTINATION, SUMMARIES
 
     lines = ["| column | unit | kind | description |", "|---|---|---|---|"]
-    lines += [f"| `{o.name}` | {o.unit} | {o.kind} | {o.description} |" for o in OUTPUTS]
+    lines += [f"| `{o.name}` | {o.unit} | {o.kind} | {o.description} |" for o in (*OUTPUTS, *SUMMARIES)]
     lines += [f"| `{o.name.format(d='<destination>')}` | {o.unit} | {o.kind} | {o.description} |" for o in PER_DESTINATION]
     return "\n".join(lines)
 

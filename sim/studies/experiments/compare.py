@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
-from sim.core.outputs import lookup, summarise, summarise_countries
+from sim.core.outputs import RUN_RATIOS, lookup, summarise, summarise_countries
 from sim.core.provenance import git_commit
 from sim.engine.resolution import Resolution, resolution
 from sim.engine.runner import resolve
@@ -38,6 +38,7 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "victims_sexual",
     "victims_labour",
     "victim_months",
+    "labour_share_of_trafficked",
     "victims_identified",
     "convictions",
     "gang_revenue_usd",
@@ -57,6 +58,7 @@ LABELS = {
     "victims_sexual": "victims in sexual exploitation",
     "victims_labour": "victims in forced labour",
     "victim_months": "victim-months at all destinations",
+    "labour_share_of_trafficked": "share of persons trafficked for forced labour",
     "victims_identified": "victims identified",
     "convictions": "convictions",
     "gang_revenue_usd": "gang revenue (USD)",
@@ -122,7 +124,8 @@ def label(metric: str) -> str:
     if name is None:
         prefix = next((p for p in DESTINATION_LABELS if metric.startswith(p)), None)
         name = DESTINATION_LABELS[prefix].format(d=metric[len(prefix):]) if prefix else metric
-    return f"{name}, {'total' if lookup(metric).kind == 'flow' else 'at end'}"
+    when = "total" if lookup(metric).kind == "flow" else "over the run" if metric in RUN_RATIOS else "at end"
+    return f"{name}, {when}"
 
 
 def _half_width(se: float, df: float) -> float:

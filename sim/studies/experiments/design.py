@@ -35,7 +35,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sim.core.outputs import FLOWS, STOCKS
+from sim.core.outputs import FLOWS, RUN_RATIOS, STOCKS
 from sim.scenario import (
     NAME_PATTERN,
     PATTERN_TEXT,
@@ -50,7 +50,7 @@ from sim.studies.experiments.errors import ExperimentError
 from sim.studies.experiments.runs import RunSpec
 
 SAMPLERS = ("lhs", "sobol", "morris")
-METRICS: tuple[str, ...] = FLOWS + STOCKS  # what ``sim.summarise`` gives, one number per run
+METRICS: tuple[str, ...] = FLOWS + STOCKS + tuple(RUN_RATIOS)  # what ``sim.summarise`` gives, one number per run
 
 
 # ---------------------------------------------------------------------------------------------------

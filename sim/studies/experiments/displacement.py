@@ -5,15 +5,17 @@ demand reduction, a change of labour demand) lowers the victim-months exploited 
 carry their victims to the destinations it does not cover. Over the paired replications of a
 comparison, the victim-months lost where the measure acts are ``lost = -sum of the effects there`` and
 those gained elsewhere ``gained = sum of the effects elsewhere``; the share displaced is
-``gained / lost`` (1: all displaced, 0: none, negative: less exploitation elsewhere too). Its 95% interval
-is a percentile bootstrap over the replications (resampled with a fixed seed, so that the same runs
-always print the same interval).
+``gained / lost`` (1: all displaced, 0: none, negative: less exploitation elsewhere too), reported when
+the replications show fewer victim-months where it acts (a one-sided 95% t test: a measure that removed
+nothing there displaces nothing). Its 95% interval is a percentile bootstrap over the replications
+(resampled with a fixed seed, so that the same runs always print the same interval).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from sim.scenario.interventions import DESTINATIONS, TYPE_OF_KIND
 
@@ -38,6 +40,14 @@ def measure_destinations(alternative: dict, base: dict) -> list[str]:
     return sorted(own) if own and own != everywhere else []
 
 
+def _fewer(lost: np.ndarray) -> bool:
+    """Whether the victim-months ``lost`` (one per replication) are above zero by a one-sided 95% t test."""
+    if lost.size < 2 or lost.mean() <= 0:
+        return False
+    se = lost.std(ddof=1) / np.sqrt(lost.size)
+    return bool(se == 0 or lost.mean() / se > stats.t.ppf(0.95, lost.size - 1))
+
+
 def _victim_months(runs: pd.DataFrame, destinations: list[str]) -> np.ndarray:
     cols = [f"victim_months_{t}_at_{d}" for d in destinations for t in ("sexual", "labour")]
     return runs[cols].to_numpy(float).sum(axis=1)
@@ -60,7 +70,9 @@ def displacement(runs: pd.DataFrame, scenarios: dict[str, dict], base: str) -> p
         x, y = by[base].loc[reps], alt.loc[reps]
         lost = _victim_months(x, where) - _victim_months(y, where)
         gained = _victim_months(y, elsewhere) - _victim_months(x, elsewhere)
-        share = gained.mean() / lost.mean() if lost.mean() != 0 else float("nan")
+        if not _fewer(lost):  # the measure removed nothing distinguishable from chance there: nothing to share
+            continue
+        share = gained.mean() / lost.mean()
         rng = np.random.default_rng(BOOTSTRAP_SEED)
         idx = rng.integers(0, len(reps), size=(BOOTSTRAP_SAMPLES, len(reps)))
         with np.errstate(divide="ignore", invalid="ignore"):
