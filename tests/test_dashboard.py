@@ -25,7 +25,7 @@ def test_every_lever_takes_label_unit_range_description_and_source_from_the_sche
 
     ban = levers.lever("interventions.peacekeeper_ban.strength")
     field = PeacekeeperBan.model_fields["strength"]
-    assert (ban.unit, ban.lo, ban.hi, ban.source) == ("share", 0, 1, "NATO2004")
+    assert (ban.unit, ban.lo, ban.hi, ban.source) == ("share", 0, 1, "assumption")  # no published compliance
     assert ban.description == field.description and ban.label == "Peacekeeper ban"
     months = levers.lever("months")
     assert (months.lo, months.hi, months.integer) == (1, 1200, True)

@@ -164,3 +164,34 @@ def test_a_home_intervention_may_be_confined_to_a_country():
     sc = load_scenario(SCENARIOS / "region.toml", over)
     assert dict(sc.country_scenarios())["moldova"].interventions["x"].countries == ["moldova"]
     assert "x" not in dict(sc.country_scenarios())["ukraine"].interventions
+
+
+TRAINED = [
+    ("police_training.toml", {"source", "border"}),
+    ("combined_package.toml", {"source", "border"}),
+    ("destination_policing.toml", {"destination"}),
+]
+
+
+@pytest.mark.parametrize("name,trained", TRAINED, ids=[n for n, _ in TRAINED])
+def test_donor_training_trains_the_source_countrys_units_and_destination_policing_the_destinations_only(name, trained):
+    """Donors trained source-region and border police (police_training); training the destinations' police is
+    another scenario (destination_policing): read from the month's context of the scenario's interventions."""
+    from sim.core.economy import UNIT_KINDS, month_context
+    from sim.core.interventions import build
+
+    sc = load_scenario(SCENARIOS / name)
+    interventions = build(sc)
+    before = month_context(sc, sc.month_index("2002-12"), interventions)
+    during = month_context(sc, sc.month_index("2003-01"), interventions)
+    for kind in UNIT_KINDS:
+        assert before.training_add[kind] == 0 and before.capacity_mult[kind] == 1, kind
+        assert (during.training_add[kind] > 0) == (kind in trained), kind
+        assert (during.capacity_mult[kind] > 1) == (kind in trained), kind
+
+
+def test_a_police_training_that_names_no_units_trains_the_source_countrys_own():
+    """What the dashboard's lever adds to a scenario without one: donor training, not destination policing."""
+    from sim.scenario import PoliceTraining
+
+    assert PoliceTraining(kind="police_training", start_month=1).units == ["source", "border"]

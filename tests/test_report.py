@@ -173,7 +173,7 @@ def test_a_wrong_number_in_the_brief_is_caught(html, comparison):
 def test_the_cost_is_the_rate_times_what_the_intervention_covers_over_its_months_in_force(html, comparison):
     ce = cost_effectiveness(comparison).set_index("scenario")
     sc = load_scenario(SCENARIOS / "baseline.toml")
-    units = len(sc.regions) + 1 + len(sc.destinations)  # all trained: per region, border, per destination
+    units = len(sc.regions) + 1  # the source country's own: one per region and the border unit
     training = sc.costs.police_training_per_unit_month * units * (MONTHS - 37 + 1)
     campaign = sc.costs.awareness_campaign_per_100k_month * SMALL["population.size"] / 1e5 * (MONTHS - 25 + 1)
     assert ce.loc["police_training", "cost"] == pytest.approx(training)
@@ -193,7 +193,7 @@ def test_the_cost_is_the_rate_times_what_the_intervention_covers_over_its_months
 
 def test_a_scenario_sets_its_own_cost_rates():
     sc = load_scenario(SCENARIOS / "police_training.toml", {"costs.police_training_per_unit_month": 1000, "months": 48})
-    units = len(sc.regions) + 1 + len(sc.destinations)
+    units = len(sc.regions) + 1  # source and border units
     assert run_cost(sc) == pytest.approx(1000 * units * 12)
 
 

@@ -40,7 +40,7 @@ def test_cli_run_writes_table_manifest_and_plots(tmp_path, capsys):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 4
     assert manifest["scenario"]["name"] == "small" and manifest["scenario"]["scale"] == 100
-    assert manifest["scenario"]["destinations"]["balkans"]["troops"][0] == [2000, 60000]  # inherited from baseline
+    assert manifest["scenario"]["destinations"]["balkans"]["troops"][0] == [2000.5, 62900]  # inherited from baseline
     assert {"python", "mesa", "numpy", "trafficking-sim"} <= set(manifest["versions"])
     assert "commit" in manifest and manifest["wall_seconds"] > 0
 

@@ -63,3 +63,28 @@ def test_readme_lists_every_shipped_scenario_as_sim_scenarios_describes_it():
     for name, description in shipped_scenarios():
         row = f"| [`{name}.toml`](scenarios/{name}.toml) | {description} |"
         assert row in readme, f"README.md: the row of {name}.toml should read: {row}"
+
+
+@pytest.mark.parametrize("name", ["baseline.toml", "countries/moldova.toml"])
+def test_the_troops_share_of_balkan_sexual_demand_in_2002_is_the_stated_assumption(name):
+    """docs/ODD.md (7.1): the shipped patronage makes the troops 30% of the Balkan demand for sexual exploitation
+    in mid-2002, and the sensitivity designs' range of it (0.0086-0.077) 10% to 50%."""
+    from sim.core.economy import month_context
+    from sim.studies.experiments import load_experiment
+
+    sc = sim.load_scenario(SCENARIOS / name)
+    mid_2002 = sc.month_index("2002-07")
+    balkans = list(sc.destinations).index("balkans")
+
+    def troop_share(patronage: float) -> float:
+        over = sc.model_copy(deep=True)
+        over.destinations["balkans"].patronage_per_1000_troops = patronage
+        with_troops = month_context(over, mid_2002, []).demand[balkans, 0]
+        over.destinations["balkans"].patronage_per_1000_troops = 0.0
+        return 1 - month_context(over, mid_2002, []).demand[balkans, 0] / with_troops
+
+    assert troop_share(sc.destinations["balkans"].patronage_per_1000_troops) == pytest.approx(0.30, abs=0.01)
+    design = {p.key: p for p in load_experiment(ROOT / "experiments" / "sobol.toml").parameters}
+    patronage = design["destinations.balkans.patronage_per_1000_troops"]
+    assert troop_share(patronage.min) == pytest.approx(0.10, abs=0.01)
+    assert troop_share(patronage.max) == pytest.approx(0.50, abs=0.01)

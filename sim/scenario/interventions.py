@@ -100,7 +100,14 @@ class PeacekeeperBan(InterventionBase):
     """A ban on buying sex for the troops deployed at the destinations."""
 
     kind: Literal["peacekeeper_ban"]
-    strength: float = P(0.8, "share", 0, 1, "compliance: share of troop patronage the ban removes", "NATO2004")
+    strength: float = P(
+        0.8,
+        "share",
+        0,
+        1,
+        "compliance: share of troop patronage the ban removes (no published figure; the sensitivity designs vary it "
+        "from 0.5 to 1)",
+    )
     destinations: list[str] = Field(default_factory=list, description="destinations (empty: all)")
 
     scope: ClassVar[str] = DESTINATIONS
@@ -126,7 +133,9 @@ class PoliceTraining(InterventionBase):
     strength: float = P(0.4, "0-1", 0, 1, "training added to the units (capped at 1)")
     capacity_increase: float = P(0.5, "ratio", 0, 10, "relative increase of the units' capacity")
     units: list[Literal["source", "border", "destination"]] = Field(
-        default_factory=lambda: ["source", "border", "destination"], description="kinds of unit trained"
+        default_factory=lambda: ["source", "border"],
+        description="kinds of unit trained (default: the source country's own units, source and border, which "
+        "donors trained; name 'destination' to train the destinations' police)",
     )
 
     scope: ClassVar[str] = HOME_AND_DESTINATION_POLICE

@@ -17,13 +17,40 @@ SOURCES: dict[str, str] = {
     "IOM2006": "IOM estimate (2006): about 225,000 victims from Belarus, Bulgaria, Moldova, Romania "
     "and Ukraine",
     "HRW2002": "Human Rights Watch, Hopes Betrayed (2002): 35 of 36 victims migrated voluntarily for "
-    "work; debts of DM 1,500-5,000 per woman; about 70% local and 30% international clients in Bosnia",
+    "work; debts of DM 1,500-5,000 per woman; trafficked women in Bosnia reported about 70% of their clients "
+    "local and 30% international (expatriate civilians, contractors and soldiers together: a share of clients, "
+    "not of spending, and not the troops' own); as many as 2,000 women and girls in Bosnian brothels (NGO estimate)",
     "AI2004": "Amnesty International, Kosovo: 'So does it mean that we have the rights?' (2004): "
     "international staff about 20% of clients",
     "NATO2004": "NATO Policy on Combating Trafficking in Human Beings, Istanbul summit, June 2004 "
-    "(zero tolerance, binding on troops of member and partner states)",
+    "(zero tolerance, binding on troops of member and partner states; it gives the date of the ban, no figure of "
+    "compliance)",
     "BELL2018": "Bell, Flynn & Martinez Machain, 'U.N. Peacekeeping Forces and the Demand for Sex "
-    "Trafficking', International Studies Quarterly 62(3), 2018",
+    "Trafficking', International Studies Quarterly 62(3), 2018: the size of a U.N. peacekeeping mission raises the "
+    "probability that the host country is cited as a destination for forced prostitution (2001-2011; no rate of "
+    "patronage per soldier)",
+    "TROOPS": "Published strengths of the NATO and EU forces in Bosnia and Kosovo. SFOR (Bosnia): about 20,000 "
+    "from December 1999, against 32,000 before (SFOR commander, Hina, 2 November 1999); 18,400 in December 2001 "
+    "(American Forces Press Service, 17 December 2001); 16,000 in 2002 (NATO SFOR factsheet, January 2004); about "
+    "11,900 cut to about 7,000 by June 2004 (NATO Update, 17 December 2003). EUFOR Althea (from December 2004): "
+    "about 7,000, 6,500 in December 2006 (CRS RS21774), about 2,500 from 2007 (EUFOR), about 2,200 in 2008 "
+    "(Reuters, October 2008), about 650 in the 2010s (B2 Bruxelles2). KFOR (Kosovo): about 50,000 in 1999; 42,500 "
+    "in December 2000 with 7,500 of them in North Macedonia, Albania and Greece (planken.org Balkans archive); "
+    "39,000 in Kosovo and 2,150 in North Macedonia in December 2001 (American Forces Press Service); 18,000 in "
+    "March 2004 (RFE/RL); 16,000 in February 2006 (dpa); 13,800 in June 2009 (NATO, as reported by Reuters); "
+    "10,000 from January 2010 (KFOR); 5,000-5,500 from March 2011; just under 6,000 in February 2013 (NATO JFC "
+    "Naples); 4,273 in February 2017 (NATO, KFOR Key Facts and Figures). Between dated figures strengths are "
+    "interpolated linearly",
+    "GDPHEAD": "Real GDP per head of the destinations, 2000 = 1, which the shipped demand paths follow (income "
+    "elasticity 1, an assumption; the levels of 2000 are assumptions; the CIS-like destination's demand for forced "
+    "labour keeps an assumed path after Russia's construction boom). EU-28: Eurostat tsdec100, growth "
+    "2001-2015 of 1.7, 1.0, 1.1, 2.1, 1.7, 3.0, 2.7, -0.1, -4.8, 1.7, 1.5, -0.7, -0.3, 1.1, 1.7% (2013-2015 "
+    "forecasts), 1.0% a year on average 2002-2017 (Eurostat, SDG 8 annex, 2018). Russia (real GDP; population "
+    "nearly constant): 6.9% a year 1999-2008 (IMF), -7.8% in 2009, +0.6% in 2014, -2.8% in 2015, -0.2% in 2016, "
+    "+1.5% in 2017 (Rosstat, as reported). Bosnia and Herzegovina: 5.5, 4.5, 5.5, 3.0, 6.0, 5.5% in 2000-2005 "
+    "(Central Bank of BiH), above 5% a year 2003-2008, about -3% in 2009, stagnant 2010-2013 (CIA World "
+    "Factbook). Years not listed are assumptions (EU 2016-2019: 1.8, 2.4, 1.8, 1.4%; Russia 2010-2013: 4.5, "
+    "4.3, 3.5, 1.3%, 2018-2019: 2.3, 1.3%; Bosnia 2006-2008: 5.5%, 2014-2019: 2% a year)",
     "IOMUA": "IOM Ukraine surveys (2011, 2013, 2017): 7-9% faced a trafficking attempt themselves or "
     "close to them; about 1 in 5 would accept a risky job offer abroad",
     "EPRS2016": "European Parliamentary Research Service, The gender dimension of human trafficking (briefing, "
@@ -77,6 +104,11 @@ SOURCES: dict[str, str] = {
     "persons 65+ per person 15-64 (a statistical convention)",
     "TIP": "US Department of State: Moldova 103 persons convicted of trafficking in 2007 (embassy reporting); "
     "Ukraine 37 convictions in the first half of 2009",
+    "UALAWS": "Ukraine: art. 124-1 of the 1960 Criminal Code (law of March 1998), trafficking punished by up to 8 "
+    "years (La Strada Ukraine, April 1998); art. 149 of the Criminal Code of 2001, in force 1 September 2001 (a "
+    "date these sources do not confirm), 3 to 8 years; art. 149 amended by Law no. 3316-IV of 12 January 2006 to "
+    "the Palermo Protocol's definition (recruitment, transportation, harbouring or receipt of a person for "
+    "exploitation by deceit, blackmail or abuse of a vulnerable condition), 3 to 8 years unchanged",
     "CODES": "Criminal codes: Ukraine Art. 149 part 1 (2001), 3 to 8 years; Moldova Art. 165 part 1 (2002), 7 to 15 "
     "years (5 to 12 from 2009); Romania Law 678/2001, 3 to 13 years (US TIP report 2007); Bulgaria Art. 159a (2002), "
     "1 to 8 years",

@@ -18,21 +18,28 @@ class DestinationParams(Block):
     sexual_demand_per_100k: PathOf(0, 10_000) = T(
         [[2000, 0.0]], "victims per 100k", 0, 10_000,
         "civilian demand for sexual exploitation: victims it buys at the reference price "
-        "(per 100k residents of the source)",
+        "(per 100k residents of the source); the shipped paths follow the destination's real GDP per head",
+        "GDPHEAD",
     )
     labour_demand_per_100k: PathOf(0, 10_000) = T(
         [[2000, 0.0]], "victims per 100k", 0, 10_000,
-        "demand for forced labour: victims it buys at the reference price (per 100k residents of the source)",
+        "demand for forced labour: victims it buys at the reference price (per 100k residents of the source); the "
+        "shipped paths follow the destination's real GDP per head (the CIS-like one: Russia's construction boom)",
+        "GDPHEAD",
     )
-    troops: PathOf(0, 10_000_000) = T([[2000, 0]], "troops", 0, 10_000_000, "foreign troops deployed there")
+    troops: PathOf(0, 10_000_000) = T(
+        [[2000, 0]], "troops", 0, 10_000_000,
+        "foreign troops deployed there (the shipped Balkan path: SFOR, then EUFOR, in Bosnia and KFOR in Kosovo)",
+        "TROOPS",
+    )
     patronage_per_1000_troops: float = P(
         0.0,
         "victims per 1,000 troops per 100k",
         0,
         10_000,
-        "victims bought at the reference price by the demand of 1,000 deployed troops "
-        "(per 100k residents of the source)",
-        "BELL2018",
+        "victims bought at the reference price by the demand of 1,000 deployed troops (per 100k residents of the "
+        "source); no published rate: the shipped Balkan value makes the troops' share of that destination's demand "
+        "for sexual exploitation in 2002 30%, and the sensitivity designs vary that share from 10% to 50%",
     )
     price_sexual: float = P(
         1800.0, "USD/victim-month", 0, 100_000,

@@ -56,14 +56,13 @@ def parameter_table() -> str:
         "| parameter | baseline | unit | range | description | source |",
         "|---|---|---|---|---|---|",
     ]
-    used = set()
     for path, value, unit, rng, desc, src in parameter_rows(baseline):
-        used.add(src)
         shown = "assumption" if src == "assumption" else f"[{src}](#sources)"
         lines.append(f"| {path} | {value} | {unit} | {rng} | {desc} | {shown} |")
     lines += ["", "Intervention parameters are shown with their defaults; `NAME` is the label of the intervention "
               "in the scenario file and the word before the colon its `kind`.", "", "<a id=\"sources\"></a>Sources:", ""]
-    lines += [f"- **{k}**: {v}" for k, v in SOURCES.items() if k in used and k != "assumption"]
+    # every source: those of the parameters, and those the patterns, the notes and the scenario files cite
+    lines += [f"- **{k}**: {v}" for k, v in SOURCES.items() if k != "assumption"]
     return "\n".join(lines)
 
 
