@@ -58,11 +58,13 @@ def displacement(runs: pd.DataFrame, scenarios: dict[str, dict], base: str) -> p
     per-destination victim-months) that has a demand-side measure: ``COLUMNS``, one row per such scenario.
     ``scenarios`` are the resolved scenarios by name (a comparison's manifest)."""
     rows = []
+    if runs.empty or base not in scenarios:
+        return pd.DataFrame(rows, columns=COLUMNS)
     by = {name: g.set_index("replication").sort_index() for name, g in runs.groupby("scenario", sort=False)}
     for name, alt in by.items():
         if name == base:
             continue
-        where = measure_destinations(scenarios[name], scenarios[base])
+        where = measure_destinations(scenarios[name], scenarios[base]) if name in scenarios else []
         if not where:
             continue
         elsewhere = [d for d in scenarios[name]["destinations"] if d not in where]
