@@ -14,8 +14,9 @@ SOURCES: dict[str, str] = {
     "South-Eastern Europe and the CIS",
     "UNODC2010": "UNODC, The Globalization of Crime (2010): about 140,000 victims in Europe, inflow "
     "about 70,000 a year, 84% sexual exploitation; origins 32% Balkans, 19% former Soviet Union",
-    "IOM2006": "IOM estimate (2006): about 225,000 victims from Belarus, Bulgaria, Moldova, Romania "
-    "and Ukraine",
+    "IOM2006": "IOM, Human Trafficking Survey: Belarus, Bulgaria, Moldova, Romania and Ukraine (December 2006): "
+    "about 225,000 victims from the five countries; about 117,000 Ukrainians since 1991 (IOM, as reported by the "
+    "Associated Press, 19 February 2007)",
     "HRW2002": "Human Rights Watch, Hopes Betrayed (2002): 35 of 36 victims migrated voluntarily for "
     "work; debts of DM 1,500-5,000 per woman; trafficked women in Bosnia reported about 70% of their clients "
     "local and 30% international (expatriate civilians, contractors and soldiers together: a share of clients, "

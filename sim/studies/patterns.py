@@ -1,4 +1,4 @@
-"""Published patterns against the baseline: ``python -m sim.studies.patterns [--seeds N] [--write]``.
+"""Published patterns against the baseline: ``python -m sim.studies.patterns [--seeds N] [--region] [--write]``.
 
 Each target is a figure from a publication (see sim.scenario.sources) and the model's value over a few seeds
 of the baseline at its default size. The table goes into docs/ODD.md (section "Patterns").
@@ -94,6 +94,48 @@ TARGETS = {
 }
 
 
+# the region's country shares: (published figure, source, {country: the figure as a share, or None})
+REGION_TARGETS = {
+    "share of persons trafficked (2000-2019)": (
+        "Ukraine about half: 117,000 of about 225,000 trafficked from Belarus, Bulgaria, Moldova, Romania and "
+        "Ukraine (1991-2006)", "IOM2006", {"ukraine": 0.52},
+    ),
+    "share of victims identified (2012-2013)": (
+        "Ukraine 900, Moldova 276, Romania 876, Bulgaria 684 a year (2012-2013)", "calibration/*.toml",
+        {"ukraine": 900 / 2736, "moldova": 276 / 2736, "romania": 876 / 2736, "bulgaria": 684 / 2736},
+    ),
+}
+IDENTIFIED_YEARS = ("2012", "2013")
+
+
+def region_measures(df: pd.DataFrame) -> dict[str, dict[str, float]]:
+    """Each source country's share of the region's persons trafficked and victims identified, from one run of
+    several countries."""
+    from sim.engine.runner import by_country
+
+    by = by_country(df)
+    body = by[by["month"] > 0]
+    trafficked = body.groupby("country", sort=False)["trafficked"].sum()
+    years = body[body["date"].str[:4].isin(IDENTIFIED_YEARS)]
+    identified = years.groupby("country", sort=False)["victims_identified"].sum()
+    return {
+        "share of persons trafficked (2000-2019)": (trafficked / trafficked.sum()).to_dict(),
+        "share of victims identified (2012-2013)": (identified / max(identified.sum(), 1e-9)).to_dict(),
+    }
+
+
+def region_table(seeds: int = 1, scenario: Path = ROOT / "scenarios" / "region.toml") -> str:
+    """The region's country shares against the published figures (mean over ``seeds``)."""
+    runs = [region_measures(run(scenario, seed=s)) for s in range(1, seeds + 1)]
+    countries = list(runs[0]["share of persons trafficked (2000-2019)"])
+    lines = [f"| pattern | published | source | {' | '.join(countries)} |", "|---|---|---|" + "---|" * len(countries)]
+    for key, (published, source, target) in REGION_TARGETS.items():
+        model = [np.mean([r[key].get(c, 0.0) for r in runs]) for c in countries]
+        cells = [f"{v:.2f}" + (f" ({target[c]:.2f})" if c in target else "") for c, v in zip(countries, model)]
+        lines.append(f"| {key} | {published} | {source} | {' | '.join(cells)} |")
+    return "\n".join(lines)
+
+
 def table(seeds: int = 3, scenario: Path = ROOT / "scenarios" / "baseline.toml") -> str:
     runs = [measures(run(scenario, seed=s)) for s in range(1, seeds + 1)]
     lines = ["| pattern | published | source | model (mean over seeds) | within a factor of 2 |", "|---|---|---|---|---|"]
@@ -105,19 +147,20 @@ def table(seeds: int = 3, scenario: Path = ROOT / "scenarios" / "baseline.toml")
     return "\n".join(lines)
 
 
-def write(text: str, path: Path = ROOT / "docs" / "ODD.md") -> None:
-    """Replace the calibration table in docs/ODD.md."""
+def write(text: str, path: Path = ROOT / "docs" / "ODD.md", marker: str = "calibration") -> None:
+    """Replace the table between ``marker``'s markers in docs/ODD.md."""
     from sim.studies.paramdoc import between_markers
 
-    path.write_text(between_markers(path.read_text(), "calibration", text))
+    path.write_text(between_markers(path.read_text(), marker, text))
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=3)
+    ap.add_argument("--region", action="store_true", help="the region's country shares (scenarios/region.toml)")
     ap.add_argument("--write", action="store_true", help="also write the table into docs/ODD.md")
     args = ap.parse_args()
-    result = table(args.seeds)
+    result = region_table(args.seeds) if args.region else table(args.seeds)
     print(result)
     if args.write:
-        write(result)
+        write(result, marker="region-patterns" if args.region else "calibration")
