@@ -24,10 +24,10 @@ expected profit:
 Capital pays the bribes (never beyond it) and carries a gang through months without revenue; above
 ``capital_cap`` it is spent, not kept. A gang is based in one source country (``home``, drawn when it
 forms): its contraband crosses that country's border, and its revenue, capital and bribes are counted
-there. Every random decision is a draw keyed by the gang's or the
-recruiter's key, which says where it comes from (``sim.core.rng.origin_key``): a gang's the month and
-slot of its founding, a recruiter's its gang's key and the gang's n-th hire (an informal recruiter's:
-its gang, region, month and number), so that one more actor in a paired scenario changes no other's draws.
+there. Every random decision is a draw keyed by the gang's or the recruiter's key, which says where it
+comes from (``sim.core.rng.origin_key``): a gang's the month and slot of its founding, a recruiter's its
+gang's key and the gang's n-th hire (an informal recruiter's: its gang, region, month and number), so
+that one more actor in a paired scenario changes no other's draws.
 """
 
 from __future__ import annotations
@@ -93,9 +93,9 @@ class Gang(mesa.Agent):
     def expected_profit(self) -> float:
         """What the gang expects to earn a month as it stands (USD): its victims held (running average)
         at the month's prices less upkeep (of the better-paying type at each destination), the margin its
-        recruiters' recruits bring (pooled yield) and contraband past seizures, less wages and members' upkeep. Judged
-        on expectations, not on one month's lumpy revenue, so that whether a gang pays does not depend on
-        how many persons a person-agent stands for."""
+        recruiters' recruits bring (pooled yield) and contraband past seizures, less wages and members'
+        upkeep. Judged on expectations, not on one month's lumpy revenue, so that whether a gang pays does
+        not depend on how many persons a person-agent stands for."""
         gp, market, seen = self.model.params.gangs, self.model.market, self.model.state.seen
         held = float((seen.held[self.gid] * (market.price - market.upkeep[None, :]).max(axis=1)).sum())
         flow = seen.recruiter_yield * len(self.recruiters) * max(0.0, market.best_margin(self.routes))
