@@ -72,6 +72,23 @@ def test_the_run_is_the_sum_of_its_countries_for_persons():
     assert by.groupby("country")["trafficked"].sum().gt(0).sum() >= 3  # trafficking happens in most countries
 
 
+# the gangs' side, counted in a country's row for the gangs based there (and its victims' revenue)
+SECURITY = [
+    "gangs_active", "gang_revenue_usd", "victims_revenue_usd", "contraband_usd", "contraband_seized_usd",
+    "gang_capital_usd", "bribes_usd", "bribes_courts_usd",
+]  # fmt: skip
+
+
+def test_the_run_is_the_sum_of_its_countries_for_the_gangs():
+    """Gangs' numbers, revenue, contraband, capital and bribes add up over the countries to the run's, every
+    month (to the rounding of sums of dollars in another order: relative 1e-9)."""
+    df, by = region_run(), sim.by_country(region_run())
+    summed = by.groupby("month")[SECURITY].sum().reset_index(drop=True)
+    pd.testing.assert_frame_equal(summed, df[SECURITY].reset_index(drop=True), check_dtype=False, rtol=1e-9)
+    assert df[["contraband_usd", "contraband_seized_usd", "bribes_courts_usd"]].sum().gt(0).all()
+    assert (by.groupby("country")["gangs_active"].max() > 0).sum() >= 2  # gangs are based in several countries
+
+
 def test_profiles_carry_the_country_and_add_up_to_each_countrys_flows():
     df = region_run()
     table, by = sim.profiles(df), sim.by_country(df)

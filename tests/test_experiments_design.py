@@ -10,7 +10,7 @@ from sim.studies.experiments import load_experiment
 
 @pytest.mark.parametrize(
     "name, design, runs",
-    [("unemployment_x_enforcement", "grid", 5 * 4 * 5), ("sobol", "sobol", 64 * (24 + 2) * 2), ("morris", "morris", 20 * (21 + 1))],
+    [("unemployment_x_enforcement", "grid", 5 * 4 * 5), ("sobol", "sobol", 64 * (26 + 2) * 2), ("morris", "morris", 20 * (23 + 1))],
 )
 def test_shipped_experiments_are_valid_and_plan_their_runs(name, design, runs):
     exp = load_experiment(EXPERIMENTS / f"{name}.toml")
@@ -19,7 +19,7 @@ def test_shipped_experiments_are_valid_and_plan_their_runs(name, design, runs):
     assert len(specs) == runs
     assert [s.run_id for s in specs] == list(range(runs))
     if design != "grid":
-        assert len(exp.parameters) == {"sobol": 24, "morris": 21}[name]
+        assert len(exp.parameters) == {"sobol": 26, "morris": 23}[name]
         assert {"migration.intercept", "police.raid_rate", "market.elasticity_sexual", "burn_in"} <= set(exp.keys)
         # the assumptions of the troops' demand and of the ban, over the ranges docs/ODD.md (7.1) states
         ranges = {p.key: (p.min, p.max) for p in exp.parameters}

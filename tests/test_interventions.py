@@ -17,6 +17,7 @@ from sim.scenario import (
     INTERVENTION_KINDS,
     INTERVENTION_TYPES,
     SCOPES,
+    AntiCorruption,
     AwarenessCampaign,
     Cost,
     CostParams,
@@ -195,3 +196,21 @@ def test_a_police_training_that_names_no_units_trains_the_source_countrys_own():
     from sim.scenario import PoliceTraining
 
     assert PoliceTraining(kind="police_training", start_month=1).units == ["source", "border"]
+
+
+def test_anti_corruption_reaches_the_police_the_courts_or_both_and_costs_the_officials_it_reaches():
+    both = AntiCorruption(kind="anti_corruption", start_month=1, strength=0.2)
+    assert both.institutions == ["police", "courts"]  # the default: both
+    reaches = ((["police"], 0.2, 0.0), (["courts"], 0.0, 0.2), (["police", "courts"], 0.2, 0.2))
+    for institutions, police, courts in reaches:
+        iv = AntiCorruption(kind="anti_corruption", start_month=1, strength=0.2, institutions=institutions)
+        ctx = SimpleNamespace(integrity_add=0.0, court_integrity_add=0.0)
+        iv.apply(ctx, np.ones(2, bool), np.ones(3, bool), patronage_mult=None, civilian_mult=None, labour_mult=None, shock=None)
+        assert (ctx.integrity_add, ctx.court_integrity_add) == (police, courts)
+    sc = load_scenario("baseline")
+    months = [1, 2]
+    police = AntiCorruption(kind="anti_corruption", start_month=1, strength=0.2, institutions=["police"])
+    courts = AntiCorruption(kind="anti_corruption", start_month=1, strength=0.2, institutions=["courts"])
+    # the country's court and one per destination, their prosecutors and judges, over two months
+    assert courts.exposure(sc, months, None) == 2 * sc.police.courts.officials * (1 + len(sc.destinations))
+    assert both.exposure(sc, months, None) == police.exposure(sc, months, None) + courts.exposure(sc, months, None)

@@ -32,7 +32,8 @@ class MonthContext:
     awareness_boost: np.ndarray  # [region] perceived risk added by campaigns
     training_add: dict = field(default_factory=lambda: dict.fromkeys(UNIT_KINDS, 0.0))
     capacity_mult: dict = field(default_factory=lambda: dict.fromkeys(UNIT_KINDS, 1.0))
-    integrity_add: float = 0.0
+    integrity_add: float = 0.0  # added to police units' integrity
+    court_integrity_add: float = 0.0  # added to courts' integrity (prosecutors and judges)
     cooperation_add: float = 0.0
     conviction_add: float = 0.0
     prosecution_add: float = 0.0

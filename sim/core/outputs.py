@@ -58,12 +58,20 @@ OUTPUTS: tuple[Output, ...] = (
     Output("recruiters_deceptive", "recruiters", "stock", "active recruiters working for gangs"),
     Output("gangs_active", "gangs", "stock", "active organised-crime groups"),
     Output("gang_revenue_usd", "USD", "flow", "gangs' revenue from exploitation and contraband"),
-    Output("bribes_usd", "USD", "flow", "bribes paid to officials"),
-    Output("officials_corrupted", "officials", "stock", "officials kept on gangs' payrolls by this month's bribes"),
+    Output("victims_revenue_usd", "USD", "flow", "gangs' revenue from victims held (a country's row: its victims)"),
+    Output("contraband_usd", "USD", "flow", "gangs' revenue from other contraband (drugs, arms) past seizures"),
+    Output("contraband_seized_usd", "USD", "flow", "gangs' contraband seized by border police and destinations' raids"),
+    Output("gang_capital_usd", "USD", "stock", "capital of the active gangs"),
+    Output("bribes_usd", "USD", "flow", "bribes gangs paid to police officials, prosecutors and judges"),
+    Output("bribes_courts_usd", "USD", "flow", "bribes gangs paid to prosecutors and judges (part of bribes_usd)"),
+    Output(
+        "officials_corrupted", "officials", "stock", "police officials kept on gangs' payrolls by this month's bribes"
+    ),
     Output("arrests", "persons", "flow", "recruiters and gang members arrested"),
     Output("prosecutions", "persons", "flow", "prosecutions started"),
     Output("convictions", "persons", "flow", "convictions"),
     Output("police_integrity", "0-1", "ratio", "mean integrity of police units"),
+    Output("court_integrity", "0-1", "ratio", "mean integrity of the courts (prosecutors and judges)"),
 )
 
 # One column per destination for each of these (``{d}`` is the destination's name in the scenario).
@@ -113,7 +121,8 @@ def age_band_labels(edges: list[int]) -> list[str]:
 
 
 NAMES: tuple[str, ...] = tuple(o.name for o in OUTPUTS)
-# the columns about recruiters, gangs and police (a country's row counts its own: ``MigrationModel.actor_row``)
+# the columns about recruiters, gangs, police and courts (a country's row counts its own and the gangs based there:
+# ``MigrationModel.actor_row``)
 ACTOR_COLUMNS: tuple[str, ...] = NAMES[NAMES.index("recruiters_active"):]
 FLOWS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind == "flow")
 STOCKS: tuple[str, ...] = tuple(o.name for o in OUTPUTS if o.kind in ("stock", "ratio"))

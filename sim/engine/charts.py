@@ -59,7 +59,11 @@ RUN_CHARTS: tuple[RunChart, ...] = (
         file="enforcement.png", file_title="Enforcement per year", file_unit="persons per year",
         file_labels={"arrests": "arrests", "prosecutions": "prosecutions", "convictions": "convictions"},
     ),
-    RunChart("prices", "Prices and gang revenue", ("gang_revenue_usd",), ("price_*",)),
+    RunChart(
+        "prices", "Prices, gangs' revenue, contraband and bribes",
+        ("gang_revenue_usd", "contraband_usd", "contraband_seized_usd", "bribes_usd", "bribes_courts_usd"),
+        ("price_*",),
+    ),
 )  # fmt: skip
 
 BY_CHART = {c.name: c for c in RUN_CHARTS}

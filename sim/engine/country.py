@@ -22,7 +22,10 @@ from sim.processes.demography import Demography, LifeTables
 from sim.processes.migration import Migration
 
 # flows of the strategic actors: real counts and dollars, not multiplied by the scale
-ACTOR_FLOWS = ("gang_revenue_usd", "bribes_usd", "arrests", "prosecutions", "convictions")
+ACTOR_FLOWS = (
+    "gang_revenue_usd", "victims_revenue_usd", "contraband_usd", "contraband_seized_usd", "bribes_usd",
+    "bribes_courts_usd", "arrests", "prosecutions", "convictions",
+)  # fmt: skip
 
 
 class Country:

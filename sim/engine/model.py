@@ -309,24 +309,29 @@ class MigrationModel(mesa.Model):
         return [r for r in self.agents_of(Recruiter) if r.region == region]
 
     def actor_row(self, country: Country | None = None) -> dict:
-        """Output columns about recruiters, gangs and police (real counts): of the whole run, or of
-        ``country``: its recruiters, the gangs with a recruiter there, revenue from its victims, and the
-        arrests, cases, bribes and integrity of its own units (not the destinations')."""
+        """Output columns about recruiters, gangs, police and courts (real counts and dollars): of the whole
+        run, or of ``country``: its recruiters; the gangs based there, their revenue, contraband, capital and
+        the bribes they paid (so these add up over the countries to the run's); revenue from its victims; and
+        the arrests, cases, integrity and corrupted officials of its own units and court (not the
+        destinations')."""
         recs = list(self.agents_of(Recruiter))
         gangs = [g for g in self.gang_list if g.active]
         units = list(self.agents_of(PoliceUnit))
-        counts = self.actor_counts
+        courts = self.courts.courts
+        counts = {**self.actor_counts, "victims_revenue_usd": sum(c.revenue for c in self.countries)}
         if country is not None:
             recs = [r for r in recs if r.region in country.regions]
-            present = {r.gang.gid for r in recs if r.gang is not None}
-            gangs = [g for g in gangs if g.gid in present]
+            gangs = [g for g in gangs if g.home == country.index]
             units = [u for u in units if u.country == country.index]
-            counts = {**country.actor_counts, "gang_revenue_usd": country.revenue}
+            courts = [c for c in courts if c.country == country.index]
+            counts = {**country.actor_counts, "victims_revenue_usd": country.revenue}
         return {
             "recruiters_active": len(recs),
             "recruiters_deceptive": sum(r.deceptive for r in recs),
             "gangs_active": len(gangs),
             **counts,
+            "gang_capital_usd": float(sum(g.capital for g in gangs)),
             "police_integrity": float(np.mean([u.integrity for u in units])),
+            "court_integrity": float(np.mean([c.integrity for c in courts])),
             "officials_corrupted": float(sum(u.corrupted for u in units)),
         }

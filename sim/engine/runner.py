@@ -150,8 +150,9 @@ def run(
 def by_country(df: pd.DataFrame) -> pd.DataFrame:
     """The run ``df`` (a result of ``run``) per source country: the columns of the run's table, with a
     ``country`` column first, one row per month and country (the table of ``by_country.csv``). Flows and
-    stocks of persons add up to the run's; the actors' columns count each country's own recruiters, units
-    and revenue from its victims (``MigrationModel.actor_row``)."""
+    stocks of persons add up to the run's; the actors' columns count each country's own recruiters, units,
+    court and revenue from its victims, and the gangs based there, their revenue, contraband, capital and
+    bribes, which add up to the run's (``MigrationModel.actor_row``)."""
     return pd.DataFrame(df.attrs["by_country"]).reset_index(drop=True)
 
 

@@ -1,16 +1,22 @@
 """Courts: from arrest to prosecution, verdict after a delay, prison and return.
 
-An arrest by a police unit opens a case of one or more persons (gang members or a recruiter). A share
-of the arrested is prosecuted (``prosecution_rate``, raised by law reform); the others are released at
-once. The prosecuted are held until the verdict, ``court_delay`` months later. At the verdict a case
-is dropped by a corrupted official with probability ``corrupt_drop`` x (1 - integrity) of the
-arresting unit, or with the protection the gang bought from that unit; otherwise each accused is
-convicted with probability ``conviction_rate`` (raised by law reform) and serves the sentence in force
-at the verdict (``sentence_years``, lengthened by law reform). Members who come back (acquitted,
-released or at the end of their sentence) rejoin their gang with probability ``rejoin_share`` if it
-still exists. Every draw is keyed by the case's key, which says where it comes from: the arresting unit,
-the month and the case's number among that unit's cases that month (``sim.core.rng.origin_key``), never a
-counter over the run; the members' return from prison is keyed by their case.
+A court (``Court``: prosecutors and judges) tries the cases of some police units: each source country has
+one for the cases of its source and border units, each destination one for its police's. An arrest by a
+police unit opens a case of one or more persons (gang members or a recruiter). A share of the arrested
+is prosecuted (``prosecution_rate``, raised by law reform); the others are released at once. The
+prosecuted are held until the verdict, ``court_delay`` months later. At the verdict a case is dropped
+(``drop_probability``) by corrupted officials of the arresting unit, with probability ``corrupt_drop`` x
+(1 - the unit's integrity), or by corrupted prosecutors or judges, with ``corrupt_drop`` x (1 - the
+court's integrity), or for the protection the gang bought from the unit or from the court; otherwise each
+accused is convicted with probability ``conviction_rate`` (raised by law reform) and serves the sentence
+in force at the verdict (``sentence_years``, lengthened by law reform). Members who come back
+(acquitted, released or at the end of their sentence) rejoin their gang with probability
+``rejoin_share`` if it still exists. Gangs bribe courts as they bribe police units
+(``sim.processes.gangs.Gang.bribe``), and a court's integrity is eroded by the bribes as a unit's is
+(``sim.processes.police.erode``). Every draw is keyed by the case's key, which says where it comes from:
+the arresting unit, the month and the case's number among that unit's cases that month
+(``sim.core.rng.origin_key``), never a counter over the run; the members' return from prison is keyed
+by their case.
 """
 
 from __future__ import annotations
@@ -20,8 +26,44 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.rng import actor_binomial, origin_key
-from sim.processes.gangs import protection_of
+from sim.processes.gangs import court_protection_of, protection_of
+from sim.processes.police import erode
 from sim.scenario.units import MONTHS_PER_YEAR
+
+
+def drop_probability(
+    corrupt_drop: float,
+    unit_integrity: float,
+    court_integrity: float,
+    unit_protection: float = 0.0,
+    court_protection: float = 0.0,
+) -> float:
+    """Probability that a case is dropped: by corrupted officials of the arresting unit (``corrupt_drop`` x
+    (1 - its integrity)), or by corrupted prosecutors or judges of the court (``corrupt_drop`` x (1 - its
+    integrity)), or for the protection the gang bought from the unit or from the court; each independently."""
+    kept = (1 - corrupt_drop * (1 - unit_integrity)) * (1 - corrupt_drop * (1 - court_integrity))
+    return 1 - kept * (1 - unit_protection) * (1 - court_protection)
+
+
+class Court:
+    """The prosecutors and judges who try the cases of some police units: a source country's (``country``: its
+    index) or a destination's (``where``: its index, ``country`` None)."""
+
+    def __init__(self, cix: int, params, law, country: int | None, where: int):
+        self.cix = cix  # its index among the run's courts
+        self.base = params  # its CourtParams
+        self.law = law  # the police and law block its cases follow
+        self.country = country
+        self.where = where
+        self.integrity = params.integrity  # eroded by bribes
+        self.bribes = 0.0  # bribes received this month
+        self.corrupted = 0.0  # prosecutors and judges on gangs' payrolls
+
+    def integrity_now(self, ctx) -> float:
+        return min(1.0, self.integrity + ctx.court_integrity_add)
+
+    def take_bribe(self, amount: float) -> None:
+        self.bribes += amount
 
 
 @dataclass
@@ -34,8 +76,18 @@ class Case:
 
 
 class Courts:
+    """The run's courts (one per source country, then one per destination), their pending cases and prison."""
+
     def __init__(self, model):
         self.model = model
+        self.courts = [
+            Court(i, country.params.police.courts, country.params.police, country.index, -1)
+            for i, country in enumerate(model.countries)
+        ]
+        self.courts += [
+            Court(len(model.countries) + d, model.params.police.courts, model.params.police, None, d)
+            for d in range(len(model.params.destinations))
+        ]
         self.pending: list[Case] = []
         # (release month, gang id, persons, rejoin share of the law they were convicted under, case key)
         self.prison: list[tuple[int, int, int, float, int]] = []
@@ -59,6 +111,11 @@ class Courts:
         if prosecuted:
             self.pending.append(Case(key, gid, unit, prosecuted, ctx.month + law.court_delay))
 
+    def court_of(self, unit) -> Court:
+        """The court that tries the cases of ``unit``: its country's, or its destination's."""
+        n_countries = len(self.model.countries)
+        return self.courts[unit.country] if unit.country is not None else self.courts[n_countries + unit.where]
+
     def case_key(self, unit, month: int) -> int:
         """The key of the next case ``unit`` files in ``month``: its index, the month and the case's number
         among the unit's cases that month."""
@@ -69,15 +126,17 @@ class Courts:
         return origin_key("case", unit.uix, month, n)
 
     def step(self, ctx) -> None:
-        """Verdicts of the cases due this month, and releases from prison."""
+        """Verdicts of the cases due this month, releases from prison, and the courts' integrity."""
         model, month = self.model, ctx.month
         due = [case for case in self.pending if case.verdict_month <= month]
         self.pending = [case for case in self.pending if case.verdict_month > month]
         for case in due:
             law, ctx = case.unit.police, model.ctx_of(case.unit)  # the law and its changes where it is tried
-            protection = protection_of(model, case.gang, case.unit)
-            p_drop = law.corrupt_drop * (1 - case.unit.integrity_now(ctx))
-            p_drop = p_drop + (1 - p_drop) * protection
+            court = self.court_of(case.unit)
+            p_drop = drop_probability(
+                law.corrupt_drop, case.unit.integrity_now(ctx), court.integrity_now(ctx),
+                protection_of(model, case.gang, case.unit), court_protection_of(model, case.gang, court),
+            )  # fmt: skip
             dropped = float(model.keys.draw("courts.dropped", month, np.array([case.key]))[0]) < p_drop
             p_convict = min(1.0, law.conviction_rate + ctx.conviction_add)
             convicted = 0 if dropped else int(
@@ -92,6 +151,8 @@ class Courts:
         self.prison = [p for p in self.prison if p[0] > month]
         for _, gid, n, rejoin, key in released:
             self._rejoin(gid, n, month, key, rejoin, "courts.rejoin_from_prison")
+        for court in self.courts:  # this month's bribes keep prosecutors and judges on a payroll
+            erode(court, model.params.gangs.bribe_per_official, court.law.integrity_recovery)
 
     def _count(self, unit, flow: str, n: int) -> None:
         """Tally ``n`` of ``flow`` for the run and for the unit's country."""

@@ -33,11 +33,19 @@ Gangs make deceptive offers only where the person's margin is positive, hire rec
 margin their recruiters bring exceeds their wage, move routes towards higher margins and enter where a
 new gang is expected to pay. Enforcement therefore acts three ways: it frees victims (rescue), lowers
 margins (deterrence) and moves effort to other destinations (displacement).
+
+Contraband (drugs, arms) travels the same routes: the border police of a gang's country seize a month's
+contraband on a route with probability ``contraband_interdiction`` x ``p_stop``, and a destination's
+raids what gets through with ``contraband_interdiction`` x its raid hazard (``Market.seized_share``); a
+route brings ``contraband_per_route`` x (1 - the share seized) a month, so enforcement lowers what a
+route is worth in victims and in contraband alike.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from sim.processes.courts import drop_probability
 
 
 class Market:
@@ -58,6 +66,7 @@ class Market:
         self.margin = np.zeros((len(scenario.destinations), 2))
         self.value = np.zeros_like(self.margin)
         self.penalty = 0.0
+        self.contraband_per_route = scenario.gangs.contraband_per_route  # gross, USD/month
 
     # -- the month's risks, shared by the rules that act on them -----------------------------------
     def raid_hazard(self, model, ctx) -> np.ndarray:
@@ -72,13 +81,22 @@ class Market:
         eff = np.array([country.border.effectiveness(country.ctx) for country in model.countries])
         return np.minimum(1.0, self.scenario.transit.interdiction_rate * eff)
 
-    def penalty_per_arrest(self, ctx, unit) -> float:
+    def seized_share(self, stop, raid):
+        """Share of a month's contraband on a route that is seized: at the border with probability
+        ``contraband_interdiction`` x ``stop`` (the chance a victim in transit is stopped there), and of the
+        rest at the destination with ``contraband_interdiction`` x ``raid`` (its monthly raid hazard), each
+        at most 1."""
+        ratio = self.scenario.gangs.contraband_interdiction
+        at_border = np.minimum(1.0, ratio * np.asarray(stop))
+        return at_border + (1 - at_border) * np.minimum(1.0, ratio * np.asarray(raid))
+
+    def penalty_per_arrest(self, ctx, unit, court) -> float:
         """Expected cost to a gang of one member arrested by ``unit`` (in its context ``ctx``, under its
-        law): prosecution x conviction x sentence."""
+        law) and tried by ``court``: prosecution x the case not dropped x conviction x sentence."""
         law, params = unit.police, self.scenario.market
         p_pros = min(1.0, law.prosecution_rate + ctx.prosecution_add)
         p_conv = min(1.0, law.conviction_rate + ctx.conviction_add)
-        p_drop = law.corrupt_drop * (1 - unit.integrity_now(ctx))
+        p_drop = drop_probability(law.corrupt_drop, unit.integrity_now(ctx), court.integrity_now(ctx))
         return p_pros * (1 - p_drop) * p_conv * (law.sentence_years + ctx.sentence_add) * params.prison_cost
 
     def clearing_price(self, held: np.ndarray, ctx) -> np.ndarray:
@@ -102,6 +120,12 @@ class Market:
         self.expected = self._adjust(self.expected, self.clearing_price(arriving, ctx))
         self.raid = self.raid_hazard(model, ctx)
         self.p_stop = self.stop_probability(model)  # [country]
+        # contraband of unprotected gangs: the shares seized at each border [country] and of what gets through at
+        # each destination [destination], and what a route brings a month to a gang based in each country
+        # [country, destination] (USD)
+        self.contraband_stop = self.seized_share(self.p_stop, 0.0)
+        self.contraband_raid = self.seized_share(0.0, self.raid)
+        self.contraband = self.contraband_per_route * (1 - self.seized_share(self.p_stop[:, None], self.raid[None]))
         hazard = (
             exploitation.excess_mortality + self.raid + exploitation.escape_rate + exploitation.release_rate
         )  # [destination]
@@ -115,7 +139,9 @@ class Market:
         values = self.country_income - self.country_upkeep
         # arrests a victim brings: stopped at the border, or freed by a raid before leaving otherwise
         p_rescue = (1 - self.p_stop[:, None]) * np.where(hazard > 0, self.raid / np.maximum(hazard, 1e-12), 0.0)
-        self.penalty_by_unit = np.array([self.penalty_per_arrest(model.ctx_of(u), u) for u in model.units])  # [unit]
+        self.penalty_by_unit = np.array(
+            [self.penalty_per_arrest(model.ctx_of(u), u, model.courts.court_of(u)) for u in model.units]
+        )  # [unit]
         pen_border = self.penalty_by_unit[[country.border.uix for country in model.countries]]
         pen_dest = self.penalty_by_unit[[u.uix for u in model.dest_units]]
         at_border = self.p_stop[:, None] * pen_border[:, None]

@@ -100,11 +100,7 @@ class PoliceUnit(mesa.Agent):
         else:
             self.arrest_through_victims(tallies.expected_interdicted[:, self.country], ctx)
         self.investigate_gangs(self.visibility(model.state.seen), ctx)
-        # this month's bribes keep officials on a payroll; integrity moves towards what they leave
-        self.corrupted = min(self.base.officials, self.bribes / model.params.gangs.bribe_per_official)
-        target = self.base.integrity * (1 - self.corrupted / self.base.officials)
-        self.integrity += law.integrity_recovery * (target - self.integrity)
-        self.bribes = 0.0
+        erode(self, model.params.gangs.bribe_per_official, law.integrity_recovery)
 
     def _gangs(self, counts: np.ndarray) -> list:
         """Active gangs with a positive entry in ``counts`` (indexed by gang id)."""
@@ -169,32 +165,68 @@ class PoliceUnit(mesa.Agent):
                 model.courts.file(self, None, 1, ctx)
 
 
-def expected_loss(gang, units: list[PoliceUnit], market, state: MonthState, ctx_of) -> np.ndarray:
-    """[unit] what ``gang`` expects to lose to each police unit this month, unprotected (USD).
+def erode(official, bribe_per_official: float, recovery: float) -> None:
+    """The month's end for a police unit or a court (``official``: ``base.integrity``, ``base.officials``,
+    ``integrity``, ``bribes``, ``corrupted``): this month's bribes keep officials on a payroll (one per
+    ``bribe_per_official``, at most all), and integrity moves a share ``recovery`` of the way towards the base
+    times the share of officials not on a payroll."""
+    official.corrupted = min(official.base.officials, official.bribes / bribe_per_official)
+    target = official.base.integrity * (1 - official.corrupted / official.base.officials)
+    official.integrity += recovery * (target - official.integrity)
+    official.bribes = 0.0
 
-    Victims freed (valued at the market's value of a victim there) and members arrested (through
-    freed victims and investigations, at the expected penalty per arrest), from the gang's running
-    averages of its victims, so that the bribe does not follow one month's count. ``ctx_of(unit)`` is
-    the context a unit acts in.
-    """
+
+def _freed(gang, u: PoliceUnit, market, seen: RunningAverages) -> float:
+    """Victims of ``gang`` that unit ``u`` is expected to free this month, unprotected (real persons)."""
+    if u.kind == "destination":
+        return market.raid[u.where] * seen.held[gang.gid, u.where]
+    if u.kind == "border":
+        return market.p_stop[u.country] * seen.in_transit[gang.gid, u.country]
+    return 0.0
+
+
+def expected_arrests(gang, units: list[PoliceUnit], market, state: MonthState, ctx_of) -> np.ndarray:
+    """[unit] members and recruiters of ``gang`` each police unit is expected to arrest this month,
+    unprotected: through investigations, through the victims it frees, and (source units) the gang's
+    deceptive recruiters it catches; from the gang's running averages, so that the bribes do not follow one
+    month's count. ``ctx_of(unit)`` is the context a unit acts in."""
     gid, seen = gang.gid, state.seen
-    loss = np.zeros(len(units))
-    members = gang.members
-    victim_value = np.maximum(market.value.max(axis=1), 0.0)  # [destination]
+    arrests = np.zeros(len(units))
     for u in units:
-        penalty, law = market.penalty_by_unit[u.uix], u.police  # its law
-        loss[u.uix] = state.operation_rates[u.uix][gid] * law.arrest_share * members * penalty
-        if u.kind == "destination":
-            freed = market.raid[u.where] * seen.held[gid, u.where]
-            loss[u.uix] += freed * (victim_value[u.where] + law.arrests_per_rescue * penalty)
-        elif u.kind == "border":
-            freed = market.p_stop[u.country] * seen.in_transit[gid, u.country]
-            value = victim_value[gang.routes].mean() if gang.routes.size else 0.0
-            loss[u.uix] += freed * (value + law.arrests_per_rescue * penalty)
-        else:
+        law = u.police  # its law
+        arrests[u.uix] = state.operation_rates[u.uix][gid] * law.arrest_share * gang.members
+        arrests[u.uix] += _freed(gang, u, market, seen) * law.arrests_per_rescue
+        if u.kind == "source":
             suspects = [r for r in gang.recruiters if r.region == u.where and r.kind == DECEPTIVE]
             if suspects:
-                loss[u.uix] += float(u.recruiter_hazards(suspects, ctx_of(u)).sum()) * penalty
+                arrests[u.uix] += float(u.recruiter_hazards(suspects, ctx_of(u)).sum())
+    return arrests
+
+
+def expected_loss(gang, units: list[PoliceUnit], market, state: MonthState, ctx_of, arrests=None) -> np.ndarray:
+    """[unit] what ``gang`` expects to lose to each police unit this month, unprotected (USD).
+
+    Members and recruiters arrested (``expected_arrests``, or ``arrests`` when given) at the expected penalty
+    of an arrest by the unit, victims freed at the market's value of a victim there, and contraband seized:
+    the border unit of the gang's country seizes ``Market.contraband_stop`` of the contraband on all its
+    routes, a destination's police ``Market.contraband_raid`` of what gets through to it.
+    """
+    seen = state.seen
+    if arrests is None:
+        arrests = expected_arrests(gang, units, market, state, ctx_of)
+    loss = arrests * market.penalty_by_unit
+    victim_value = np.maximum(market.value.max(axis=1), 0.0)  # [destination]
+    through = market.contraband_per_route * (1 - market.contraband_stop[gang.home])  # a route's past the border
+    for u in units:
+        if u.kind == "destination":
+            loss[u.uix] += _freed(gang, u, market, seen) * victim_value[u.where]
+            if u.where in gang.routes:
+                loss[u.uix] += through * market.contraband_raid[u.where]
+        elif u.kind == "border":
+            value = victim_value[gang.routes].mean() if gang.routes.size else 0.0
+            loss[u.uix] += _freed(gang, u, market, seen) * value
+            if u.country == gang.home:
+                loss[u.uix] += market.contraband_per_route * gang.routes.size * market.contraband_stop[gang.home]
     return loss
 
 

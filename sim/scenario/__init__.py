@@ -77,6 +77,7 @@ from sim.scenario.source import (
     RegionParams,
 )
 from sim.scenario.trafficking import (
+    CourtParams,
     DestinationParams,
     ExploitationParams,
     GangParams,
@@ -91,10 +92,10 @@ __all__ = [
     "ACCESS_FIELDS", "CALIBRATIONS_DIR", "DESTINATIONS", "EXPERIMENTS_DIR", "HOME", "HOME_AND_DESTINATION_POLICE",
     "INTERVENTION_KINDS", "INTERVENTION_TYPES", "KINDS", "MIN_PERSON_AGENTS", "NAME_PATTERN", "NATIONAL_BLOCKS",
     "PATTERN_TEXT", "ROOT", "SCENARIOS_DIR", "SCOPES", "TYPE_OF_KIND", "UKRAINE_2000_AGE_SHARES", "AntiCorruption",
-    "AwarenessCampaign", "Block", "Cost", "CostParams", "DemandReduction", "DemographyParams", "DestinationParams",
-    "EconomicShock", "EconomyParams", "ExploitationParams", "FileKind", "GangParams", "Intervention",
-    "InterventionBase", "Label", "LawReform", "LegalMigration", "LeverSpec", "MarketParams", "MigrationParams",
-    "MonthRef", "OutputParams", "P", "PathOf", "PeacekeeperBan", "PoliceCooperation", "PoliceParams",
+    "AwarenessCampaign", "Block", "Cost", "CostParams", "CourtParams", "DemandReduction", "DemographyParams",
+    "DestinationParams", "EconomicShock", "EconomyParams", "ExploitationParams", "FileKind", "GangParams",
+    "Intervention", "InterventionBase", "Label", "LawReform", "LegalMigration", "LeverSpec", "MarketParams",
+    "MigrationParams", "MonthRef", "OutputParams", "P", "PathOf", "PeacekeeperBan", "PoliceCooperation", "PoliceParams",
     "PoliceTraining", "PopulationParams", "RecruitmentParams", "RegionParams", "Scenario", "ScenarioError",
     "ScenarioWarning", "T", "TransitParams", "UnitParams", "VictimProtection", "acts_in", "find_file", "kind_of",
     "levers", "load_scenario", "path_value", "read_file", "set_dotted", "shipped_files", "shipped_names",

@@ -55,6 +55,14 @@ def officials(sc, scope=ALL_UNITS) -> float:
     return sum(per_kind[k] for k in scope)
 
 
+def court_officials(sc, scope=ALL_UNITS) -> float:
+    """Prosecutors and judges of the courts that try the cases of the police units within ``scope``: the source
+    country's court (its source and border units' cases) and one court per destination."""
+    home = sc.police.courts.officials if set(scope) & set(HOME_UNITS) else 0.0
+    shared = sc.police.courts.officials * len(sc.destinations) if set(scope) & set(SHARED_UNITS) else 0.0
+    return home + shared
+
+
 def covered(names: list[str], known: dict) -> list[str]:
     """The names an intervention covers: ``names``, or all of ``known`` when empty."""
     return list(names) if names else list(known)

@@ -24,7 +24,7 @@ from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import Field, create_model
 
-from sim.scenario.costing import ALL_UNITS, Cost, covered, officials, police_units
+from sim.scenario.costing import ALL_UNITS, Cost, court_officials, covered, officials, police_units
 from sim.scenario.fields import Block, MonthRef, P, path_value
 
 # where a kind acts
@@ -185,24 +185,34 @@ class LawReform(InterventionBase):
 
 
 class AntiCorruption(InterventionBase):
-    """A drive that raises the integrity of every police unit."""
+    """A drive that raises the integrity of every police unit, of every court (prosecutors and judges), or both."""
 
     kind: Literal["anti_corruption"]
-    strength: float = P(0.3, "0-1", 0, 1, "integrity added to every unit (capped at 1)")
+    strength: float = P(0.3, "0-1", 0, 1, "integrity added to every unit and court it reaches (capped at 1)")
+    institutions: list[Literal["police", "courts"]] = Field(
+        default_factory=lambda: ["police", "courts"],
+        description="what the drive reaches: the police units' officials, the courts' prosecutors and judges, or both",
+    )
 
     scope: ClassVar[str] = HOME_AND_DESTINATION_POLICE
     cost: ClassVar[Cost | None] = Cost(
         "anti_corruption_per_official_month", 20.0, "USD per official-month", 0, 200,
-        "anti-corruption drive: per official of every police unit per month in force (vetting, pay, oversight)",
+        "anti-corruption drive: per official it reaches (police officials, prosecutors and judges) per month in force "
+        "(vetting, pay, oversight)",
         "official-months",
     )  # fmt: skip
     lever_label: ClassVar[str | None] = None
 
     def apply(self, ctx, regions, destinations, *, patronage_mult, civilian_mult, labour_mult, shock) -> None:
-        ctx.integrity_add += self.strength
+        if "police" in self.institutions:
+            ctx.integrity_add += self.strength
+        if "courts" in self.institutions:
+            ctx.court_integrity_add += self.strength
 
     def exposure(self, sc, months, ts, units=ALL_UNITS) -> float:
-        return officials(sc, units) * len(months)
+        police = officials(sc, units) if "police" in self.institutions else 0.0
+        courts = court_officials(sc, units) if "courts" in self.institutions else 0.0
+        return (police + courts) * len(months)
 
 
 class PoliceCooperation(InterventionBase):

@@ -220,7 +220,20 @@ class GangParams(Block):
         0.8, "share", 0, 1, "share of a unit's raids and cases against a gang that fully bought officials can stop"
     )
     contraband_per_route: float = P(
-        5_000.0, "USD/month", 0, 1e9, "revenue from other contraband (drugs, arms) per route served"
+        5_000.0,
+        "USD/month",
+        0,
+        1e9,
+        "gross value of other contraband (drugs, arms) a gang moves on each route it serves a month, before seizures",
+    )
+    contraband_interdiction: float = P(
+        1.0,
+        "ratio",
+        0,
+        20,
+        "chance that the border police of the gang's country or a destination's raids seize a month's contraband "
+        "on a route, relative to their chance of stopping a victim in transit or freeing one in exploitation",
+        "EMCDDA2019",
     )
     hire_rate: float = P(
         0.1, "1/month", 0, 1,
@@ -267,6 +280,11 @@ class UnitParams(Block):
     officials: float = P(300.0, "officials", 1, 1e6, "officials of the unit that gangs can corrupt")
 
 
+class CourtParams(Block):
+    integrity: float = P(0.8, "0-1", 0, 1, "resistance of the court's prosecutors and judges to bribes")
+    officials: float = P(100.0, "officials", 1, 1e6, "prosecutors and judges of the court that gangs can corrupt")
+
+
 class PoliceParams(Block):
     source: UnitParams = Field(UnitParams(), description="one unit per source region")
     border: UnitParams = Field(
@@ -275,6 +293,9 @@ class PoliceParams(Block):
     )
     destination: UnitParams = Field(
         UnitParams(capacity=8.0, training=0.4, integrity=0.6, cooperation=0.1), description="one unit per destination"
+    )
+    courts: CourtParams = Field(
+        CourtParams(), description="the courts: one per source country (its units' cases), one per destination"
     )
     detection_rate: float = P(
         0.5, "1/investigation", 0, 1, "probability one investigation finds a recruiter of exposure 1 (quality 1)"
@@ -292,9 +313,20 @@ class PoliceParams(Block):
     rejoin_share: float = P(0.5, "share", 0, 1, "share of members back from prison or acquitted who rejoin their gang")
     prosecution_rate: float = P(0.7, "share", 0, 1, "share of arrests that lead to prosecution")
     conviction_rate: float = P(0.5, "share", 0, 1, "share of prosecutions that end in conviction under the law")
-    corrupt_drop: float = P(0.6, "share", 0, 1, "probability a corrupted official drops a case, times (1 - integrity)")
+    corrupt_drop: float = P(
+        0.6,
+        "share",
+        0,
+        1,
+        "probability that corrupted officials drop a case, times (1 - integrity): the arresting unit's, and "
+        "independently the court's prosecutors and judges",
+    )
     integrity_recovery: float = P(
-        0.1, "1/month", 0, 1, "monthly adjustment of integrity towards base x (1 - share of officials on a payroll)"
+        0.1,
+        "1/month",
+        0,
+        1,
+        "monthly adjustment of a unit's or court's integrity towards base x (1 - share of officials on a payroll)",
     )
     cooperation_gain: float = P(1.0, "ratio", 0, 10, "rise in effectiveness at full cooperation")
 

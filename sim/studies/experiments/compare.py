@@ -104,9 +104,13 @@ def destination_metrics(destinations) -> list[str]:
 
 
 # what a comparison of a run of several countries reports for each country by default
-COUNTRY_METRICS = ("trafficked", "emigrants_irregular", "gang_revenue_usd", "convictions")
+COUNTRY_METRICS = ("trafficked", "emigrants_irregular", "gang_revenue_usd", "bribes_usd", "convictions")
 # what a country's own actor columns count (``MigrationModel.actor_row``)
-COUNTRY_LABELS = {"gang_revenue_usd": "gang revenue from its victims (USD)", "convictions": "convictions by its police"}
+COUNTRY_LABELS = {
+    "gang_revenue_usd": "revenue of the gangs based there (USD)",
+    "bribes_usd": "bribes paid by the gangs based there (USD)",
+    "convictions": "convictions by its police",
+}
 
 
 def country_metrics(sc: Scenario) -> list[str]:
