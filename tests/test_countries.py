@@ -85,7 +85,7 @@ def test_the_run_is_the_sum_of_its_countries_for_the_gangs():
     df, by = region_run(), sim.by_country(region_run())
     summed = by.groupby("month")[SECURITY].sum().reset_index(drop=True)
     pd.testing.assert_frame_equal(summed, df[SECURITY].reset_index(drop=True), check_dtype=False, rtol=1e-9)
-    assert df[["contraband_usd", "contraband_seized_usd", "bribes_courts_usd"]].sum().gt(0).all()
+    assert df[["contraband_usd", "contraband_seized_usd"]].sum().gt(0).all()  # (courts of integrity 0.8: no bribe pays)
     assert (by.groupby("country")["gangs_active"].max() > 0).sum() >= 2  # gangs are based in several countries
 
 
