@@ -92,7 +92,7 @@ PER_DESTINATION: tuple[Output, ...] = (
 RUN_RATIOS: dict[str, tuple[str, str]] = {"labour_share_of_trafficked": ("trafficked_labour", "trafficked")}
 SUMMARIES: tuple[Output, ...] = (
     Output("labour_share_of_trafficked", "share", "ratio",
-           "share of the persons trafficked over the run who were bound for forced labour (run summaries only)"),
+           "share of the persons trafficked over the run who were bound for forced labour (0 without any; run summaries only)"),
 )  # fmt: skip
 
 # The profiles of the emigrants (``profiles.csv``): persons who left over the run, counted at departure
@@ -174,7 +174,7 @@ def summarise(df) -> dict[str, float]:
         if o is not None:
             out[c] = float(body[c].sum()) if o.kind == "flow" else float(last[c])
     for name, (num, den) in RUN_RATIOS.items():
-        out[name] = out[num] / out[den] if out[den] else float("nan")
+        out[name] = out[num] / out[den] if out[den] else 0.0  # (0 in a run without any)
     return out
 
 
