@@ -247,6 +247,30 @@ def test_recruitment_gangs_choose_the_kind_of_exploitation_by_who_the_recruit_is
     assert older["trafficked_sexual"] == 0 and older["trafficked_labour"] > 0
 
 
+def test_recruitment_the_mix_of_exploitation_follows_relative_margins():
+    """The same men and women, draws and offers: when forced labour pays twice as much (a labour boom), the
+    gangs send a larger share of those they recruit to forced labour."""
+    sc = scenario(migration__self_departure_without_ties=0.0, recruitment__perceived_risk=0.0)
+
+    def labour_share(labour_income: float) -> float:
+        pop = persons(sc, 300, status=Status.UNEMPLOYED, ties=0, awareness=0.0, age_years=25)
+        pop.sex[::2] = FEMALE
+        country, state = country_of(sc, pop), month_state(sc)
+        recruiters = {
+            "agents": [SimpleNamespace(recruits=0.0)], "key": np.array([7]), "region": np.array([0]),
+            "reach": np.array([1e9]), "kind": np.array([DECEPTIVE]), "gang": np.array([0]),
+        }  # fmt: skip
+        n_dest = len(sc.destinations)
+        income = np.full((n_dest, 2), 1000.0)
+        income[:, 1 - SEXUAL] = labour_income
+        terms = (income, np.zeros((n_dest, 2)), np.zeros(n_dest))
+        market = SimpleNamespace(recruit_terms=lambda c: terms, transport=np.ones(n_dest))
+        recruitment.step(country, context(sc), state, np.arange(pop.n), recruiters, market)
+        return country.counts["trafficked_labour"] / country.counts["trafficked"]
+
+    assert labour_share(2000.0) > labour_share(1000.0)
+
+
 def test_worth_falls_with_age_past_the_prime_and_is_nothing_at_the_end_age():
     rules = scenario().exploitation
     ages = np.array([18.0, rules.sexual_prime_age, (rules.sexual_prime_age + rules.sexual_end_age) / 2,
