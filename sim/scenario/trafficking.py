@@ -176,14 +176,14 @@ class ExploitationParams(Block):
     sexual_prime_age: float = P(
         25.0, "years", 15, 40, "age to which a victim of sexual exploitation earns the full price (then less)"
     )
-    sexual_end_age: float = P(45.0, "years", 25, 70, "age at which a victim of sexual exploitation earns nothing")
+    sexual_end_age: float = P(50.0, "years", 25, 70, "age at which a victim of sexual exploitation earns nothing")
     sexual_worth_men: float = P(
         0.1, "share", 0, 1, "what a man earns in sexual exploitation, as a share of what a woman of his age earns"
     )
-    labour_prime_age: float = P(40.0, "years", 20, 60, "age to which a victim of forced labour earns the full price")
-    labour_end_age: float = P(65.0, "years", 30, 90, "age at which a victim of forced labour earns nothing")
+    labour_prime_age: float = P(50.0, "years", 20, 60, "age to which a victim of forced labour earns the full price")
+    labour_end_age: float = P(80.0, "years", 30, 90, "age at which a victim of forced labour earns nothing")
     labour_worth_women: float = P(
-        0.7, "share", 0, 1, "what a woman earns in forced labour, as a share of what a man of her age earns"
+        1.0, "share", 0, 1, "what a woman earns in forced labour, as a share of what a man of her age earns"
     )
     initial_fill: float = P(
         0.8, "share", 0, 2, "victims in exploitation at the start, as a share of demand at the reference price"
