@@ -336,3 +336,30 @@ def test_the_brief_rendered_by_a_browser_shows_its_figures(comparison, tmp_path)
     bare = _screenshot(write_report(comparison, tmp_path / "without", figures=False), tmp_path / "without.png")
     for rgb in ((255, 127, 14), (44, 160, 44)):
         assert _near(img, rgb) > 500 > _near(bare, rgb), rgb
+
+
+def test_the_brief_says_where_the_exploitation_a_demand_side_measure_removed_went():
+    """The findings of a scenario with a demand-side measure carry its share displaced, worded by its sign,
+    with the numbers of ``sim.studies.experiments.displacement``."""
+    import pandas as pd
+
+    from sim.report.context import displacement_sentences
+    from sim.studies.experiments.compare import Comparison
+
+    dests = {"eu": {}, "cis": {}}
+    at_eu = {"destinations": dests, "interventions": {"c": {"kind": "demand_reduction", "destinations": ["eu"]}}}
+    scenarios = {"base": {"destinations": dests, "interventions": {}}, "moved": at_eu, "lost": at_eu}
+
+    def row(scenario, rep, eu, cis):
+        return {"scenario": scenario, "replication": rep, "victim_months_sexual_at_eu": eu,
+                "victim_months_labour_at_eu": 0.0, "victim_months_sexual_at_cis": cis,
+                "victim_months_labour_at_cis": 0.0}  # fmt: skip
+
+    runs = pd.DataFrame([
+        row("base", 0, 1000, 500), row("base", 1, 1200, 400), row("moved", 0, 810, 550), row("moved", 1, 990, 500),
+        row("lost", 0, 810, 450), row("lost", 1, 990, 300),
+    ])  # fmt: skip
+    c = Comparison("base", ["base", "moved", "lost"], pd.DataFrame(), runs, pd.DataFrame(), {"scenarios": scenarios})
+    said = {k: str(v) for k, v in displacement_sentences(c).items()}
+    assert "reappeared at other destinations" in said["moved"] and ">37.5%<" in said["moved"]
+    assert "lost <span" in said["lost"] and ">-37.5%<" in said["lost"]

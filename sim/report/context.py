@@ -289,14 +289,21 @@ def displacement_sentences(c: Comparison) -> dict[str, Markup]:
         where = _and([d.upper() if len(d) <= 3 else d.title() for d in r.destinations.split()])
         if not math.isfinite(r.share_displaced):
             continue
-        out[r.scenario] = Markup(
-            "Of the {lost} victim-months of exploitation the measure removed at {where}, {share} reappeared at "
-            "other destinations (95% interval {low} to {high}): the share displaced."
-        ).format(
-            lost=n(count(r.lost), metric="displacement_lost"), where=where,
-            share=n(percent(r.share_displaced), metric="share_displaced"),
-            low=n(percent(r.ci_low), metric="share_displaced_low"), high=n(percent(r.ci_high), metric="share_displaced_high"),
+        numbers = {
+            "lost": n(count(r.lost), metric="displacement_lost"), "where": where,
+            "gained": n(count(abs(r.gained)), metric="displacement_elsewhere"),
+            "share": n(percent(r.share_displaced), metric="share_displaced"),
+            "low": n(percent(r.ci_low), metric="share_displaced_low"),
+            "high": n(percent(r.ci_high), metric="share_displaced_high"),
+        }  # fmt: skip
+        text = (
+            "Of the {lost} victim-months of exploitation the measure removed at {where}, {gained} reappeared at "
+            "other destinations: a share displaced of {share} (95% interval {low} to {high})."
+            if r.gained >= 0 else
+            "The measure removed {lost} victim-months of exploitation at {where}, and the other destinations lost "
+            "{gained} more rather than gaining them: a share displaced of {share} (95% interval {low} to {high})."
         )  # fmt: skip
+        out[r.scenario] = Markup(text).format(**numbers)
     return out
 
 
