@@ -1,7 +1,9 @@
-"""The parameter table of docs/ODD.md, generated from the scenario schema (declared once).
+"""The parameter tables of docs/ODD.md and docs/reference.md, generated from the scenario schema and the output
+declarations (declared once).
 
 ``python -m sim.studies.paramdoc`` rewrites the parameter, output and profile tables between their markers in
-docs/ODD.md; a test checks that the tables there are up to date.
+docs/ODD.md and docs/reference.md (the documentation site's reference); a test checks that the tables in both
+are up to date.
 """
 
 from __future__ import annotations
@@ -95,7 +97,11 @@ def between_markers(text: str, name: str, body: str) -> str:
     return f"{head}{begin}\n{body}\n{end}{tail}"
 
 
-def update(path: Path = ROOT / "docs" / "ODD.md") -> None:
+# the files whose tables are generated: the ODD and the documentation site's reference
+DOCUMENTS = (ROOT / "docs" / "ODD.md", ROOT / "docs" / "reference.md")
+
+
+def update(path: Path = DOCUMENTS[0]) -> None:
     text = path.read_text()
     for key, body in generated().items():
         text = between_markers(text, key, body)
@@ -103,4 +109,5 @@ def update(path: Path = ROOT / "docs" / "ODD.md") -> None:
 
 
 if __name__ == "__main__":
-    update(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "ODD.md")
+    for document in [Path(a) for a in sys.argv[1:]] or DOCUMENTS:
+        update(document)
