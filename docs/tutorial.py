@@ -51,9 +51,7 @@ print({k: summary[k] for k in ("emigrants_legal", "emigrants_irregular", "traffi
 # comparison uses ten or more (see the [analyst's tutorial](tutorials/analyst.md)).
 
 # %%
-result = compare(
-    "baseline", ["high_unemployment"], reps=2, months=MONTHS, scale=SCALE, overrides=SMALL, workers=1
-)
+result = compare("baseline", ["high_unemployment"], reps=2, months=MONTHS, scale=SCALE, overrides=SMALL, workers=1)
 columns = ["metric", "baseline_mean", "scenario_mean", "effect", "ci_low", "ci_high"]
 print(result.effects[columns].head(8).to_string(index=False))
 

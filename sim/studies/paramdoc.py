@@ -61,8 +61,16 @@ def parameter_table() -> str:
     for path, value, unit, rng, desc, src in parameter_rows(baseline):
         shown = "assumption" if src == "assumption" else f"[{src}](#sources)"
         lines.append(f"| {path} | {value} | {unit} | {rng} | {desc} | {shown} |")
-    lines += ["", "Intervention parameters are shown with their defaults; `NAME` is the label of the intervention "
-              "in the scenario file and the word before the colon its `kind`.", "", "<a id=\"sources\"></a>Sources:", ""]
+    lines += [
+        "",
+        (
+            "Intervention parameters are shown with their defaults; `NAME` is the label of the intervention "
+            "in the scenario file and the word before the colon its `kind`."
+        ),
+        "",
+        '<a id="sources"></a>Sources:',
+        "",
+    ]
     # every source: those of the parameters, and those the patterns, the notes and the scenario files cite
     lines += [f"- **{k}**: {v}" for k, v in SOURCES.items() if k != "assumption"]
     return "\n".join(lines)
@@ -73,7 +81,9 @@ def output_table() -> str:
 
     lines = ["| column | unit | kind | description |", "|---|---|---|---|"]
     lines += [f"| `{o.name}` | {o.unit} | {o.kind} | {o.description} |" for o in (*OUTPUTS, *SUMMARIES)]
-    lines += [f"| `{o.name.format(d='<destination>')}` | {o.unit} | {o.kind} | {o.description} |" for o in PER_DESTINATION]
+    lines += [
+        f"| `{o.name.format(d='<destination>')}` | {o.unit} | {o.kind} | {o.description} |" for o in PER_DESTINATION
+    ]
     return "\n".join(lines)
 
 
