@@ -1,11 +1,12 @@
 # Two commands on a fresh clone: `make run` (baseline scenario) and `make test` (the test suite).
-# `make test-fast` leaves out the tests marked slow; `make screenshots` writes the README's picture of the dashboard.
+# `make test-fast` leaves out the tests marked slow; `make screenshots` writes the README's picture of the dashboard;
+# `make docs` builds the documentation site into site/.
 # Python comes from .python-version through pyenv when it is there, else the first python3.12 found.
 PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.12 || ls $(HOME)/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | head -n 1 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast screenshots setup clean
+.PHONY: run test test-fast screenshots docs setup clean
 
 # setuptools' notice that every editable install gets is a UserWarning: not shown
 $(BIN)/sim: pyproject.toml
@@ -32,5 +33,10 @@ test-fast: setup
 screenshots: setup
 	$(BIN)/python tests/screenshots.py
 
+# the documentation site from docs/ (mkdocs.yml), into site/; --strict: a broken link or page fails the build
+docs: setup
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+	@echo "open site/index.html"
+
 clean:
-	rm -rf $(VENV) results
+	rm -rf $(VENV) results site

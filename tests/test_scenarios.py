@@ -55,6 +55,18 @@ def test_parameter_and_output_tables_in_the_docs_are_current():
         assert table in odd, f"the {name} table in docs/ODD.md is out of date: run python -m sim.studies.paramdoc"
 
 
+def test_reference_page_of_the_documentation_site_is_current():
+    """docs/reference.md (the site's reference) holds every table generated from the schema and the outputs, each
+    between its markers, as ``python -m sim.studies.paramdoc`` writes them."""
+    from sim.studies.paramdoc import between_markers, generated
+
+    reference = (ROOT / "docs" / "reference.md").read_text()
+    for name, table in generated().items():
+        assert between_markers(reference, name, table) == reference, (
+            f"the {name} table in docs/reference.md is out of date: run python -m sim.studies.paramdoc"
+        )
+
+
 def test_readme_lists_every_shipped_scenario_as_sim_scenarios_describes_it():
     """The README's table of scenario files says what each file's own description (``sim scenarios``) says."""
     from sim.scenario import shipped_scenarios

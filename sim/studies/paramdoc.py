@@ -1,7 +1,9 @@
-"""The parameter table of docs/ODD.md, generated from the scenario schema (declared once).
+"""The parameter tables of docs/ODD.md and docs/reference.md, generated from the scenario schema and the output
+declarations (declared once).
 
 ``python -m sim.studies.paramdoc`` rewrites the parameter, output and profile tables between their markers in
-docs/ODD.md; a test checks that the tables there are up to date.
+docs/ODD.md and docs/reference.md (the documentation site's reference); a test checks that the tables in both
+are up to date.
 """
 
 from __future__ import annotations
@@ -59,8 +61,16 @@ def parameter_table() -> str:
     for path, value, unit, rng, desc, src in parameter_rows(baseline):
         shown = "assumption" if src == "assumption" else f"[{src}](#sources)"
         lines.append(f"| {path} | {value} | {unit} | {rng} | {desc} | {shown} |")
-    lines += ["", "Intervention parameters are shown with their defaults; `NAME` is the label of the intervention "
-              "in the scenario file and the word before the colon its `kind`.", "", "<a id=\"sources\"></a>Sources:", ""]
+    lines += [
+        "",
+        (
+            "Intervention parameters are shown with their defaults; `NAME` is the label of the intervention "
+            "in the scenario file and the word before the colon its `kind`."
+        ),
+        "",
+        '<a id="sources"></a>Sources:',
+        "",
+    ]
     # every source: those of the parameters, and those the patterns, the notes and the scenario files cite
     lines += [f"- **{k}**: {v}" for k, v in SOURCES.items() if k != "assumption"]
     return "\n".join(lines)
@@ -71,7 +81,9 @@ def output_table() -> str:
 
     lines = ["| column | unit | kind | description |", "|---|---|---|---|"]
     lines += [f"| `{o.name}` | {o.unit} | {o.kind} | {o.description} |" for o in (*OUTPUTS, *SUMMARIES)]
-    lines += [f"| `{o.name.format(d='<destination>')}` | {o.unit} | {o.kind} | {o.description} |" for o in PER_DESTINATION]
+    lines += [
+        f"| `{o.name.format(d='<destination>')}` | {o.unit} | {o.kind} | {o.description} |" for o in PER_DESTINATION
+    ]
     return "\n".join(lines)
 
 
@@ -95,7 +107,11 @@ def between_markers(text: str, name: str, body: str) -> str:
     return f"{head}{begin}\n{body}\n{end}{tail}"
 
 
-def update(path: Path = ROOT / "docs" / "ODD.md") -> None:
+# the files whose tables are generated: the ODD and the documentation site's reference
+DOCUMENTS = (ROOT / "docs" / "ODD.md", ROOT / "docs" / "reference.md")
+
+
+def update(path: Path = DOCUMENTS[0]) -> None:
     text = path.read_text()
     for key, body in generated().items():
         text = between_markers(text, key, body)
@@ -103,4 +119,5 @@ def update(path: Path = ROOT / "docs" / "ODD.md") -> None:
 
 
 if __name__ == "__main__":
-    update(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "ODD.md")
+    for document in [Path(a) for a in sys.argv[1:]] or DOCUMENTS:
+        update(document)
